@@ -1,0 +1,237 @@
+/**
+ * Profiles: named sets of reference-stack knobs, as data (DESIGN.md "profile"). Knob names are
+ * OpenNebula's own where it has one (sched.conf, oned.conf), so a profile reads like the files it
+ * stands for. Times are emulated seconds, as in those files, except the API service times, which
+ * are emulated milliseconds (`...Ms`).
+ */
+import { z } from 'zod';
+
+/** The known scalability defects the reference stack can switch on; detectors use the same names. */
+export const PATHOLOGIES = [
+  'sched-ignores-max-host',
+  'vmm-host-lock',
+  'vertical-pipeline',
+  'ssh-per-action',
+  'direct-io',
+] as const;
+export type Pathology = (typeof PATHOLOGIES)[number];
+
+export const PATHOLOGY_DESCRIPTIONS: Record<Pathology, string> = {
+  'sched-ignores-max-host': 'the scheduler dispatches at most one VM per host per interval, whatever MAX_HOST says',
+  'vmm-host-lock': 'VMM actions for the same host are serialized by a lock',
+  'vertical-pipeline':
+    'each component is a single consumer thread between queues: at most one TM and one VMM action in flight',
+  'ssh-per-action': 'drivers are launched with transport ssh: every action opens a new connection',
+  'direct-io': 'disks are handed to the VMM with cache=none, bypassing the host page cache',
+};
+
+const seconds = z.number().positive();
+
+export const schedulerKnobsSchema = z.strictObject({
+  /** seconds between scheduling cycles */
+  SCHED_INTERVAL: seconds,
+  /** pending VMs considered per cycle; 0 = all */
+  MAX_VM: z.int().nonnegative(),
+  /** VMs dispatched per cycle; 0 = no limit (mm_sched: dispatch_limit <= 0) */
+  MAX_DISPATCH: z.int().nonnegative(),
+  /** VMs dispatched to one host per cycle */
+  MAX_HOST: z.int().positive(),
+  /** fraction of each host's memory the scheduler keeps for the hypervisor (4.4 sched.conf) */
+  HYPERVISOR_MEM: z.number().min(0).max(1),
+  /** DEFAULT_SCHED policy: 0 packing (fullest host first), 1 striping (emptiest first) */
+  POLICY: z.enum(['packing', 'striping']),
+});
+
+/** 4.4's information manager (oned.conf; research 5.7). */
+export const monitoringKnobsSchema = z.strictObject({
+  /** seconds between information-manager timer runs */
+  MANAGER_TIMER: seconds,
+  /** hosts monitored at most per timer run */
+  HOST_PER_INTERVAL: z.int().positive(),
+  /** seconds after which a monitored host is monitored again */
+  MONITORING_INTERVAL: seconds,
+});
+
+export const driverKnobsSchema = z.strictObject({
+  /** the driver's `-t`: how many actions it runs at once */
+  threads: z.int().positive(),
+});
+
+/**
+ * The XML-RPC server: MAX_CONN request workers, each call occupying one for its service time.
+ * It is what makes a client that submits one request after another pay per request, as 4.4's
+ * CLI did (the `serial-submit` pattern the load generator reproduces).
+ */
+export const apiKnobsSchema = z.strictObject({
+  /** simultaneous requests served (oned.conf MAX_CONN); the rest wait in the backlog */
+  MAX_CONN: z.int().positive(),
+  /** emulated service time of a call, ms */
+  callMs: z.number().nonnegative(),
+  /** per-method service times that replace callMs, ms */
+  methodMs: z.record(z.string().regex(/^one\.[a-z]+\.[a-z]+$/, 'expected a method name like one.vm.allocate'), z.number().nonnegative()),
+  /** extra time per object a pool call returns (the dump grows with the pool), ms */
+  poolObjectMs: z.number().nonnegative(),
+});
+
+export const pathologySwitchesSchema = z.strictObject(
+  Object.fromEntries(PATHOLOGIES.map((p) => [p, z.boolean()])) as Record<Pathology, z.ZodBoolean>,
+);
+
+export const profileSchema = z.strictObject({
+  name: z.string().min(1),
+  scheduler: schedulerKnobsSchema,
+  monitoring: monitoringKnobsSchema,
+  tm: driverKnobsSchema,
+  vmm: driverKnobsSchema,
+  im: driverKnobsSchema,
+  api: apiKnobsSchema,
+  pathologies: pathologySwitchesSchema,
+});
+export type StackProfile = z.infer<typeof profileSchema>;
+
+/** What a scenario may write: any subset of the knobs, over the profile it `extends`. */
+export const profileInputSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  extends: z.string().min(1).optional(),
+  scheduler: schedulerKnobsSchema.partial().optional(),
+  monitoring: monitoringKnobsSchema.partial().optional(),
+  tm: driverKnobsSchema.partial().optional(),
+  vmm: driverKnobsSchema.partial().optional(),
+  im: driverKnobsSchema.partial().optional(),
+  api: apiKnobsSchema.partial().optional(),
+  pathologies: pathologySwitchesSchema.partial().optional(),
+});
+export type StackProfileInput = z.input<typeof profileInputSchema>;
+
+const allPathologies = (on: boolean): Record<Pathology, boolean> =>
+  Object.fromEntries(PATHOLOGIES.map((p) => [p, on])) as Record<Pathology, boolean>;
+
+/**
+ * OpenNebula 4.4 as the study installed it: sched.conf and oned.conf defaults of that release.
+ * API service times are assumptions (no latency was published for 4.4, research 6.4): a write
+ * call of some tens of ms on the SQLite back end of the time, and a pool dump of about 50 us per
+ * VM, which gives 6.10's published 0.78 s for a 20,000-VM vmpool.info.
+ */
+export const OPENNEBULA_4_4: StackProfile = {
+  name: 'opennebula-4.4',
+  scheduler: {
+    SCHED_INTERVAL: 30,
+    // sched.conf ships 5000; the code default when absent is 300
+    MAX_VM: 5000,
+    MAX_DISPATCH: 30,
+    MAX_HOST: 1,
+    HYPERVISOR_MEM: 0.1,
+    POLICY: 'striping',
+  },
+  // oned.conf has MANAGER_TIMER commented out: the code default, 15 s, applies
+  monitoring: { MANAGER_TIMER: 15, HOST_PER_INTERVAL: 15, MONITORING_INTERVAL: 60 },
+  tm: { threads: 15 },
+  // The study's install ran the VMM with -t 10; the shipped 4.4 oned.conf says "-t 15 -r 0 kvm"
+  // and 10 is only the Ruby base-class default (research 4.4).
+  vmm: { threads: 10 },
+  // one_im_ssh ran with "-r 3 -t 15"
+  im: { threads: 15 },
+  api: {
+    MAX_CONN: 15,
+    callMs: 10,
+    methodMs: { 'one.vm.allocate': 50, 'one.template.instantiate': 50, 'one.template.allocate': 30, 'one.vm.deploy': 20 },
+    poolObjectMs: 0.05,
+  },
+  pathologies: allPathologies(true),
+};
+
+/** What the deploy path can do with its limits lifted and no known defect switched on. */
+export const OPTIMIZED: StackProfile = {
+  name: 'optimized',
+  scheduler: {
+    SCHED_INTERVAL: 1,
+    MAX_VM: 1024,
+    MAX_DISPATCH: 1024,
+    MAX_HOST: 1024,
+    HYPERVISOR_MEM: 0.1,
+    POLICY: 'striping',
+  },
+  monitoring: { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 1024, MONITORING_INTERVAL: 60 },
+  tm: { threads: 128 },
+  vmm: { threads: 32 },
+  im: { threads: 32 },
+  // MAX_CONN as the scalability guide recommends for large deployments (research 6)
+  api: { MAX_CONN: 240, callMs: 2, methodMs: { 'one.vm.allocate': 10, 'one.template.instantiate': 10 }, poolObjectMs: 0.01 },
+  pathologies: allPathologies(false),
+};
+
+export const BUILTIN_PROFILES: Readonly<Record<string, StackProfile>> = {
+  [OPENNEBULA_4_4.name]: OPENNEBULA_4_4,
+  [OPTIMIZED.name]: OPTIMIZED,
+};
+
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+/**
+ * Turns scenario data into a complete profile: a built-in name, or an object that `extends` a
+ * known profile and overrides some knobs (or, without `extends`, gives every knob). Throws a
+ * ProfileError whose message names the offending key by its path, e.g.
+ * `profile "burst": scheduler.MAX_HOTS: unknown key`.
+ */
+export function resolveProfile(
+  input: unknown,
+  known: Readonly<Record<string, StackProfile>> = BUILTIN_PROFILES,
+): StackProfile {
+  if (typeof input === 'string') return structuredClone(lookup(input, known, 'profile'));
+  const parsed = profileInputSchema.safeParse(input);
+  const label = profileLabel(input);
+  if (!parsed.success) throw new ProfileError(`${label}: ${describeIssues(parsed.error.issues)}`);
+  const { extends: base, ...overrides } = parsed.data;
+  const merged = base === undefined ? overrides : deepMerge(lookup(base, known, `${label}: extends`), overrides);
+  if (base !== undefined && overrides.name === undefined) merged.name = `${base}+overrides`;
+  const full = profileSchema.safeParse(merged);
+  if (!full.success) throw new ProfileError(`${label}: ${describeIssues(full.error.issues)}`);
+  return full.data;
+}
+
+function lookup(name: string, known: Readonly<Record<string, StackProfile>>, where: string): StackProfile {
+  const profile = known[name];
+  if (!profile) {
+    throw new ProfileError(`${where}: unknown profile "${name}" (known: ${Object.keys(known).join(', ')})`);
+  }
+  return profile;
+}
+
+function profileLabel(input: unknown): string {
+  const name = (input as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? `profile "${name}"` : 'profile';
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .flatMap((issue) => {
+      const at = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => `${[...at, key].join('.')}: unknown key`);
+      }
+      if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+        return [`${at.join('.')}: missing (give it, or extend a profile that has it)`];
+      }
+      if (at.length === 0) return ['expected a profile name or an object of knobs'];
+      return [`${at.join('.')}: ${issue.message}`];
+    })
+    .join('; ');
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function deepMerge<T extends Plain>(base: T, over: Plain): T & Plain {
+  const out: Plain = structuredClone(base);
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] = isPlain(current) && isPlain(value) ? deepMerge(current, value) : value;
+  }
+  return out as T & Plain;
+}
