@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, fail, ok, type ApiResult } from '../opennebula/errors.js';
+import { tableEndpoint, UnknownMethodError, type MethodHandler } from './endpoint.js';
+
+describe('tableEndpoint', () => {
+  const seen: string[] = [];
+  let next = 0;
+  const table: Record<string, MethodHandler> = {
+    'one.vm.allocate': (params) => {
+      seen.push(String(params[1]));
+      return params[0] === 'oneadmin:pw' ? ok(next++) : fail('one.vm.allocate', 'bad session', ErrorCode.AUTHENTICATION);
+    },
+    'one.system.version': async () => ok('7.4.0'),
+  };
+
+  it('calls the handler with the params as sent, session first', async () => {
+    const endpoint = tableEndpoint(table);
+    await expect(endpoint.call('one.vm.allocate', ['oneadmin:pw', 'CPU=1'])).resolves.toEqual([true, 0, 0]);
+    await expect(endpoint.call('one.system.version', ['oneadmin:pw'])).resolves.toEqual([true, '7.4.0', 0]);
+    const denied: ApiResult = await endpoint.call('one.vm.allocate', ['x:y', 'CPU=1']);
+    expect(denied).toEqual([false, '[one.vm.allocate] bad session', ErrorCode.AUTHENTICATION]);
+  });
+
+  it('runs a multicall in order and answers one result per call', async () => {
+    seen.length = 0;
+    next = 10;
+    const endpoint = tableEndpoint(new Map(Object.entries(table)));
+    const results = await endpoint.multicall!([
+      { method: 'one.vm.allocate', params: ['oneadmin:pw', 'A'] },
+      { method: 'one.vm.allocate', params: ['nobody:pw', 'B'] },
+      { method: 'one.vm.allocate', params: ['oneadmin:pw', 'C'] },
+    ]);
+    expect(seen).toEqual(['A', 'B', 'C']);
+    expect(results.map((r) => r[0])).toEqual([true, false, true]);
+    expect(results[2]).toEqual([true, 11, 0]); // the refused call took no id
+  });
+
+  it('names a method the table lacks, without looking up inherited properties', async () => {
+    const endpoint = tableEndpoint(table);
+    await expect(endpoint.call('one.vm.migrate', [])).rejects.toThrow(UnknownMethodError);
+    await expect(endpoint.call('toString', [])).rejects.toThrow('the stack does not offer the XML-RPC method "toString"');
+  });
+});
