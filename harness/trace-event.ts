@@ -1,0 +1,59 @@
+/**
+ * One line of trace.jsonl: something that happened to a VM or a host, at an emulated time.
+ * The harness writes `submit`/`send`/`answer`; the driver tap writes `tm.*`/`vmm.*`; the host
+ * farm's own events (guest boot, NET-MSG, lost VMs, host crashes) are mapped onto the same shape.
+ */
+export type TraceEventType =
+  /** harness: the intended submit time of request `index` (the START boundary) */
+  | 'submit'
+  /** harness: the request left the client later than intended (client overhead or queueing) */
+  | 'send'
+  /** harness: the stack answered the allocate; `vmId` on success, `result: FAILURE` and `info` otherwise */
+  | 'answer'
+  /** TM driver received / answered a TRANSFER; `action` is the transfer file's op, `prolog` or `epilog` */
+  | 'tm.start'
+  | 'tm.end'
+  /** VMM driver received / answered an action; `action` is DEPLOY, SHUTDOWN or CANCEL */
+  | 'vmm.start'
+  | 'vmm.end'
+  /** farm: the guest began to boot on its host */
+  | 'boot'
+  /** farm: the guest's message reached the collector: the VM is up */
+  | 'net-msg'
+  /** farm: the VM is gone (its host crashed); `info` says why */
+  | 'lost'
+  /** farm: something happened to a host as a whole; `action` names it (e.g. `crash`) */
+  | 'host'
+  /** harness: polling the stack found the VM in a new state; `info` is its display name */
+  | 'state';
+
+export type TraceResult = 'SUCCESS' | 'FAILURE';
+
+export interface TraceEvent {
+  /** emulated milliseconds since the run's origin */
+  t: number;
+  type: TraceEventType;
+  /** the request's position in the burst, for harness events sent before the VM has an id */
+  index?: number;
+  vmId?: number;
+  host?: string;
+  action?: string;
+  result?: TraceResult;
+  info?: string;
+}
+
+/** One JSON object, keys always in this order, no whitespace: lines diff cleanly run against run. */
+export function traceLine(e: TraceEvent): string {
+  let s = `{"t":${num(e.t)},"type":"${e.type}"`;
+  if (e.index !== undefined) s += `,"index":${num(e.index)}`;
+  if (e.vmId !== undefined) s += `,"vmId":${num(e.vmId)}`;
+  if (e.host !== undefined) s += `,"host":${JSON.stringify(e.host)}`;
+  if (e.action !== undefined) s += `,"action":${JSON.stringify(e.action)}`;
+  if (e.result !== undefined) s += `,"result":"${e.result}"`;
+  if (e.info !== undefined) s += `,"info":${JSON.stringify(e.info)}`;
+  return `${s}}`;
+}
+
+function num(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
