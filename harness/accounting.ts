@@ -1,0 +1,155 @@
+import { LcmState, VmState, vmDisplayState } from '../opennebula/states.js';
+import type { VmCounts } from './budgets.js';
+import type { PolledVm } from './poll.js';
+import type { StageName } from './stages.js';
+import { Phase, stageOfPhase, type FailureNote } from './trace.js';
+
+/** What accounting needs of the trace; the Tracer provides it. */
+export interface TimelineView {
+  readonly requested: number;
+  vmIdOf(index: number): number | undefined;
+  phaseOf(index: number): Phase;
+  failureOf(index: number): FailureNote | undefined;
+}
+
+/** A VM that did not come up: failed with its reason, or timed out in its last state. */
+export interface VmFailure {
+  /** position in the burst */
+  index: number;
+  /** null when the stack never gave it an id */
+  vmId: number | null;
+  outcome: 'failed' | 'timedOut';
+  reason: string;
+  /** the stage it was in */
+  stage: StageName;
+  /** its last state: the stack's, when polled, else as traced */
+  state: string;
+}
+
+export interface Accounting {
+  vms: VmCounts;
+  /** in burst order */
+  failures: VmFailure[];
+  /**
+   * The stack's state checked against the trace: VMs whose guest is up (NET-MSG) but which the
+   * stack does not show RUNNING. A stack that never marks VMs RUNNING shows up here.
+   */
+  crossCheck: { polled: number; upButNotRunning: number; examples: Array<{ vmId: number; state: string }> };
+}
+
+export class AccountingInvariantError extends Error {
+  override readonly name = 'AccountingInvariantError';
+}
+
+/** LCM states in which OpenNebula (4.4 or 7.x) has given up on the deploy until someone acts. */
+const FAILED_LCM: ReadonlySet<number> = new Set([
+  LcmState.FAILURE, LcmState.BOOT_FAILURE, 37, 38, LcmState.PROLOG_FAILURE, LcmState.EPILOG_FAILURE, 41, 42, 44, 46, 47, 48, 49, 50, 61,
+]);
+
+const EXAMPLES = 20;
+
+/**
+ * Every requested VM ends as exactly one of: up (its NET-MSG was seen), failed (with the
+ * driver's message or the allocate error), or timed out (with its last state). The order of
+ * judgement, per VM:
+ *
+ * 1. NET-MSG seen: up, whatever happened before or after.
+ * 2. The allocate failed: failed, with the stack's answer.
+ * 3. Polled, and the stack has given up on it (FAILED, DONE, CLONING_FAILURE, a *_FAILURE LCM
+ *    state): failed, with the trace's last failure, else the stack's ERROR, else its state.
+ * 4. Polled, in any other state: timed out, in that state, still on its way.
+ * 5. Not polled (no id, poll failed, or missing from the pool): failed if the trace's last word
+ *    is a failure, else timed out in its traced phase.
+ *
+ * The three counts add up to the number requested: checked here, always.
+ */
+export function account(view: TimelineView, polled: ReadonlyMap<number, PolledVm> = new Map()): Accounting {
+  const vms: VmCounts = { requested: view.requested, up: 0, failed: 0, timedOut: 0 };
+  const failures: VmFailure[] = [];
+  const crossCheck: Accounting['crossCheck'] = { polled: 0, upButNotRunning: 0, examples: [] };
+
+  for (let index = 0; index < view.requested; index += 1) {
+    const phase = view.phaseOf(index);
+    const id = view.vmIdOf(index);
+    const vmId = id ?? null;
+    const polledVm = id === undefined ? undefined : polled.get(id);
+    if (polledVm) crossCheck.polled += 1;
+    const note = view.failureOf(index);
+    const failed = (reason: string, stage: StageName, state: string): void => {
+      vms.failed += 1;
+      failures.push({ index, vmId, outcome: 'failed', reason, stage, state });
+    };
+    const timedOut = (state: string): void => {
+      vms.timedOut += 1;
+      const last = note ? `; last failure: ${note.reason}` : '';
+      const stage = (polledVm && stageOfPolled(polledVm)) ?? (phase === Phase.FAILED && note ? note.stage : stageOfPhase(phase));
+      failures.push({ index, vmId, outcome: 'timedOut', reason: `no NET-MSG by the deadline${last}`, stage, state });
+    };
+
+    if (phase === Phase.UP) {
+      vms.up += 1;
+      if (polledVm && !(polledVm.state === VmState.ACTIVE && polledVm.lcmState === LcmState.RUNNING)) {
+        crossCheck.upButNotRunning += 1;
+        if (crossCheck.examples.length < EXAMPLES) crossCheck.examples.push({ vmId: polledVm.id, state: stateName(polledVm) });
+      }
+    } else if (id === undefined && phase === Phase.FAILED) {
+      failed(note?.reason ?? 'the allocate failed', 'START-PENDING', 'not created');
+    } else if (polledVm && hasGivenUp(polledVm)) {
+      const reason = note?.reason ?? polledVm.error ?? `the stack reports ${stateName(polledVm)}`;
+      failed(reason, note?.stage ?? stageOfPhase(phase), stateName(polledVm));
+    } else if (polledVm) {
+      timedOut(stateName(polledVm));
+    } else if (phase === Phase.FAILED && note) {
+      failed(note.reason, note.stage, `${note.stage} (as traced)`);
+    } else {
+      timedOut(tracedState(phase));
+    }
+  }
+
+  const sum = vms.up + vms.failed + vms.timedOut;
+  if (sum !== vms.requested || failures.length !== vms.failed + vms.timedOut) {
+    throw new AccountingInvariantError(
+      `accounting lost VMs: ${vms.requested} requested but ${vms.up} up + ${vms.failed} failed + ${vms.timedOut} timed out = ${sum}` +
+        ` with ${failures.length} failure records`,
+    );
+  }
+  return { vms, failures, crossCheck };
+}
+
+function hasGivenUp(vm: PolledVm): boolean {
+  if (vm.state === VmState.FAILED || vm.state === VmState.DONE || vm.state === VmState.CLONING_FAILURE) return true;
+  return vm.state === VmState.ACTIVE && FAILED_LCM.has(vm.lcmState);
+}
+
+/** The stage a VM in the stack's state is living through, for the states of the deploy path. */
+function stageOfPolled(vm: PolledVm): StageName | undefined {
+  if (vm.state === VmState.PENDING || vm.state === VmState.HOLD) return 'PENDING-PROLOG';
+  if (vm.state !== VmState.ACTIVE) return undefined;
+  if (vm.lcmState === LcmState.PROLOG) return 'PROLOG-BOOT';
+  if (vm.lcmState === LcmState.BOOT) return 'BOOT-RUNNING';
+  if (vm.lcmState === LcmState.RUNNING) return 'RUNNING-NET-MSG';
+  return undefined;
+}
+
+function stateName(vm: PolledVm): string {
+  return vmDisplayState(vm.state, vm.lcmState);
+}
+
+function tracedState(phase: Phase): string {
+  switch (phase) {
+    case Phase.WAITING:
+      return 'not submitted';
+    case Phase.SUBMITTED:
+      return 'allocate unanswered';
+    case Phase.PENDING:
+      return 'PENDING (as traced)';
+    case Phase.PROLOG:
+      return 'PROLOG (as traced)';
+    case Phase.BOOT:
+      return 'BOOT (as traced)';
+    case Phase.FAILED:
+      return 'FAILED (as traced)';
+    default:
+      return 'RUNNING (as traced)';
+  }
+}
