@@ -49,7 +49,7 @@ describe('account', () => {
       [3, 103, 'timedOut', 'no NET-MSG by the deadline', 'BOOT-RUNNING', 'BOOT'],
       [4, null, 'timedOut', 'no NET-MSG by the deadline', 'START-PENDING', 'allocate unanswered'],
       [5, null, 'timedOut', 'no NET-MSG by the deadline', 'START-PENDING', 'allocate unanswered'],
-      [6, 106, 'failed', 'DEPLOY: Cannot allocate memory', 'BOOT-RUNNING', 'BOOT-RUNNING (as traced)'],
+      [6, 106, 'failed', 'DEPLOY: Cannot allocate memory', 'BOOT-RUNNING', 'BOOT_FAILURE (as traced)'],
       [7, 107, 'timedOut', 'no NET-MSG by the deadline; last failure: DEPLOY: host-01 is down', 'PENDING-PROLOG', 'PENDING'],
       [9, null, 'timedOut', 'no NET-MSG by the deadline', 'START-PENDING', 'not submitted'],
     ]);

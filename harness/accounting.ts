@@ -100,7 +100,7 @@ export function account(view: TimelineView, polled: ReadonlyMap<number, PolledVm
     } else if (polledVm) {
       timedOut(stateName(polledVm));
     } else if (phase === Phase.FAILED && note) {
-      failed(note.reason, note.stage, `${note.stage} (as traced)`);
+      failed(note.reason, note.stage, `${tracedFailureState(note.stage)} (as traced)`);
     } else {
       timedOut(tracedState(phase));
     }
@@ -133,6 +133,13 @@ function stageOfPolled(vm: PolledVm): StageName | undefined {
 
 function stateName(vm: PolledVm): string {
   return vmDisplayState(vm.state, vm.lcmState);
+}
+
+/** The failure state OpenNebula 7 would show for a failure in `stage`. */
+function tracedFailureState(stage: StageName): string {
+  if (stage === 'PROLOG-BOOT') return 'PROLOG_FAILURE';
+  if (stage === 'BOOT-RUNNING') return 'BOOT_FAILURE';
+  return 'FAILED';
 }
 
 function tracedState(phase: Phase): string {
