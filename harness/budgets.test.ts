@@ -89,6 +89,6 @@ describe('evaluateBudgets', () => {
 
   it('fails a budget on a stage no VM reached', () => {
     const [v] = evaluateBudgets(parseBudgets({ 'RUNNING-NET-MSG': 'p95 < 1h' }), { samples: samples([]), vms });
-    expect(v).toEqual({ stage: 'RUNNING-NET-MSG', expression: 'p95 < 1h', actual: null, pass: false, unit: 's' });
+    expect(v).toEqual({ stage: 'RUNNING-NET-MSG', expression: 'p95 < 1h', actual: null, pass: false, unit: 's', threshold: 3600 });
   });
 });

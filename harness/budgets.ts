@@ -49,6 +49,8 @@ export interface Verdict {
   actual: number | null;
   pass: boolean;
   unit: BudgetUnit;
+  /** the budget's threshold, in `unit` */
+  threshold: number;
 }
 
 export interface VmCounts {
@@ -126,7 +128,8 @@ export function evaluateBudgets(
 ): Verdict[] {
   return budgets.map((b) => {
     const actual = actualOf(b, input);
-    return { stage: b.stage, expression: b.expression, actual, pass: actual !== null && compare(actual, b.operator, b.threshold), unit: b.unit };
+    const pass = actual !== null && compare(actual, b.operator, b.threshold);
+    return { stage: b.stage, expression: b.expression, actual, pass, unit: b.unit, threshold: b.threshold };
   });
 }
 

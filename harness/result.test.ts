@@ -17,7 +17,7 @@ function stagesWith(p50s: Partial<Record<StageName, number>>): Record<StageName,
 }
 
 describe('exitCodeOf', () => {
-  const held = { stage: 'total', expression: 'p95 < 80s', actual: 10, pass: true, unit: 's' as const };
+  const held = { stage: 'total', expression: 'p95 < 80s', actual: 10, pass: true, unit: 's' as const, threshold: 80 };
   it('is 0 when budgets held and nothing was found, 1 otherwise', () => {
     expect(exitCodeOf([held], [])).toBe(ExitCode.OK);
     expect(exitCodeOf([held, { ...held, pass: false }], [])).toBe(ExitCode.VERDICT);
