@@ -1,0 +1,54 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Result } from '../harness/result.js';
+import type { Reporter } from './reporter.js';
+
+/**
+ * Keys in reading order where we know them (the Result's own fields, the stages in deploy order,
+ * statistics from min to max); any other key (a scenario's, the environment's) alphabetically.
+ * The order depends on the keys only, never on how the object was built, so two runs of one
+ * seed give the same bytes.
+ */
+const ORDER = [
+  'scenario', 'vms', 'failures', 'stages', 'budgets', 'findings', 'crossCheck', 'lag', 'exitCode', 'environment',
+  'requested', 'up', 'failed', 'timedOut',
+  'START-PENDING', 'PENDING-PROLOG', 'PROLOG-BOOT', 'BOOT-RUNNING', 'RUNNING-NET-MSG', 'total',
+  'count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max',
+  'index', 'vmId', 'outcome', 'pathology', 'stage', 'expression', 'actual', 'pass', 'unit', 'threshold', 'reason', 'state', 'evidence',
+  'polled', 'upButNotRunning', 'examples',
+  'clock', 'timers', 'meanMs', 'p99Ms', 'maxMs', 'warning',
+];
+const RANK = new Map(ORDER.map((k, i) => [k, i]));
+
+function byReadingOrder(a: string, b: string): number {
+  const ra = RANK.get(a);
+  const rb = RANK.get(b);
+  if (ra !== undefined && rb !== undefined) return ra - rb;
+  if (ra !== undefined) return -1;
+  if (rb !== undefined) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function ordered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(ordered);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort(byReadingOrder)) out[key] = ordered((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+/** result.json's text: stable key order, 2-space indent, a final newline. */
+export function resultJson(result: Result): string {
+  return `${JSON.stringify(ordered(result), null, 2)}\n`;
+}
+
+export const json: Reporter = {
+  name: 'json',
+  file: 'result.json',
+  async write(result, dir) {
+    const path = join(dir, this.file);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path, resultJson(result));
+    return path;
+  },
+};

@@ -1,0 +1,73 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Result } from '../harness/result.js';
+import { TABLE_COLUMNS, groupFailures, lagLine, stageRows, summaryLine, verdictActual } from './format.js';
+import type { Reporter } from './reporter.js';
+
+const MAX_FAILURE_GROUPS = 10;
+
+/** summary.md: the run in a minute's reading, fit for a CI step summary ($GITHUB_STEP_SUMMARY). */
+export function summaryMarkdown(result: Result): string {
+  const failedBudgets = result.budgets.filter((v) => !v.pass).length;
+  const headline =
+    result.exitCode === 0
+      ? 'all budgets held'
+      : failedBudgets > 0
+        ? `${failedBudgets} of ${result.budgets.length} budgets failed`
+        : 'a detector fired';
+  const out: string[] = [`## stampede: ${result.vms.requested} VMs, ${headline}`, '', summaryLine(result), ''];
+
+  out.push(row(TABLE_COLUMNS), `|${TABLE_COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+  for (const r of stageRows(result.stages)) out.push(row(r));
+  out.push('', 'Times in emulated seconds.', '');
+
+  if (result.budgets.length > 0) {
+    out.push('### Budgets', '', '| | stage | budget | measured |', '| --- | --- | --- | ---: |');
+    for (const v of result.budgets) out.push(row([v.pass ? 'pass' : '**FAIL**', v.stage, `\`${v.expression}\``, verdictActual(v)]));
+    out.push('');
+  }
+
+  if (result.failures.length > 0) {
+    const groups = groupFailures(result.failures);
+    out.push(`### VMs not up: ${result.vms.failed} failed, ${result.vms.timedOut} timed out`, '');
+    out.push('| VMs | outcome | stage | reason | e.g. VM |', '| ---: | --- | --- | --- | --- |');
+    for (const g of groups.slice(0, MAX_FAILURE_GROUPS)) {
+      out.push(row([String(g.count), g.outcome === 'failed' ? 'failed' : 'timed out', g.stage, g.reason, g.examples.join(', ')]));
+    }
+    if (groups.length > MAX_FAILURE_GROUPS) out.push('', `... and ${groups.length - MAX_FAILURE_GROUPS} more reasons in result.json.`);
+    out.push('');
+  }
+
+  if (result.findings.length > 0) {
+    out.push('### Findings', '');
+    for (const f of result.findings) out.push(`- **${cell(f.pathology)}** (${cell(f.stage)}): ${cell(f.evidence)}`);
+    out.push('');
+  }
+
+  if (result.crossCheck.upButNotRunning > 0) {
+    const e = result.crossCheck.examples.map((x) => `${x.vmId} (${x.state})`).join(', ');
+    out.push(`Cross-check: ${result.crossCheck.upButNotRunning} VMs are up but the stack does not show them RUNNING, e.g. ${e}.`, '');
+  }
+  out.push(lagLine(result.lag), '');
+  return out.join('\n');
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+/** A table cell: one line, pipes escaped. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+export const markdown: Reporter = {
+  name: 'markdown',
+  file: 'summary.md',
+  async write(result, dir) {
+    const path = join(dir, this.file);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path, summaryMarkdown(result));
+    return path;
+  },
+};

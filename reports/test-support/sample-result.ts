@@ -1,0 +1,46 @@
+import type { Result } from '../../harness/result.js';
+
+const stats = (count: number, min: number, mean: number, p50: number, p95: number, max: number) => ({
+  count, min, mean, p50, p90: p95, p95, p99: max, max,
+});
+
+/** A small but complete Result, as a 6-VM run with one failure and one time-out would give. */
+export function sampleResult(overrides: Partial<Result> = {}): Result {
+  return {
+    scenario: { vms: 6, hosts: { count: 2, cores: 8 }, profile: 'optimized', seed: 1, budgets: { total: ['p95 < 80s'] } },
+    vms: { requested: 6, up: 4, failed: 1, timedOut: 1 },
+    failures: [
+      { index: 2, vmId: 2, outcome: 'failed', reason: 'TRANSFER: CLONE | qcow2 failed', stage: 'PROLOG-BOOT', state: 'PROLOG_FAILURE' },
+      { index: 5, vmId: 5, outcome: 'timedOut', reason: 'no NET-MSG by the deadline', stage: 'BOOT-RUNNING', state: 'BOOT' },
+    ],
+    stages: {
+      'START-PENDING': stats(6, 0.01, 0.0234, 0.02, 0.04, 0.04),
+      'PENDING-PROLOG': stats(5, 0.5, 0.74, 0.75, 1.0, 1.0),
+      'PROLOG-BOOT': stats(4, 2.0, 3.125, 3.0, 4.55, 4.55),
+      'BOOT-RUNNING': stats(4, 1.2, 1.5, 1.45, 1.95, 1.95),
+      'RUNNING-NET-MSG': stats(4, 20.0, 24.66666, 24.0, 31.25, 31.25),
+      total: stats(4, 25.0, 30.0501, 29.96, 38.84, 38.84),
+    },
+    budgets: [
+      { stage: 'total', expression: 'p95 < 80s', actual: 38.84, pass: true, unit: 's', threshold: 80 },
+      { stage: 'PENDING-PROLOG', expression: 'max < 1s', actual: 1.0, pass: false, unit: 's', threshold: 1 },
+      { stage: 'failed', expression: '== 0', actual: 1, pass: false, unit: 'count', threshold: 0 },
+    ],
+    findings: [],
+    crossCheck: { polled: 5, upButNotRunning: 0, examples: [] },
+    lag: { clock: 'virtual', timers: 1234, meanMs: 0, p99Ms: 0, maxMs: 0, warning: null },
+    exitCode: 1,
+    environment: {
+      harness: 'stampede 0.1.0',
+      node: 'v20.20.2',
+      platform: 'linux',
+      arch: 'x64',
+      cpus: 2,
+      cpuModel: 'Test CPU',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      wallMs: 812,
+      peakRssMiB: 90,
+    },
+    ...overrides,
+  };
+}
