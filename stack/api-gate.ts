@@ -1,0 +1,55 @@
+/**
+ * The XML-RPC server's request workers (oned.conf MAX_CONN): each call holds one for its service
+ * time, emulated on the clock, and waits in the backlog when all are busy. A client that sends
+ * one request after another therefore pays every service time in full, as 4.4's CLI did; many
+ * clients at once queue once MAX_CONN are busy. The backlog is unbounded here (oned's
+ * MAX_CONN_BACKLOG would refuse connections beyond it).
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Clock } from '../sim/clock.js';
+
+export interface ApiKnobs {
+  MAX_CONN: number;
+  callMs: number;
+  methodMs: Readonly<Record<string, number>>;
+  poolObjectMs: number;
+}
+
+export class ApiGate {
+  private readonly workers: LimitFunction;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly knobs: ApiKnobs,
+  ) {
+    this.workers = pLimit(knobs.MAX_CONN);
+  }
+
+  /** requests being served now */
+  get busy(): number {
+    return this.workers.activeCount;
+  }
+
+  /** requests waiting for a worker */
+  get backlog(): number {
+    return this.workers.pendingCount;
+  }
+
+  /** Emulated ms a call holds its worker: the method's time, plus a share per object a pool dump returns. */
+  serviceMs(method: string, objects = 0): number {
+    const base = Object.hasOwn(this.knobs.methodMs, method) ? this.knobs.methodMs[method]! : this.knobs.callMs;
+    return base + objects * this.knobs.poolObjectMs;
+  }
+
+  /**
+   * Runs `work` on a worker after the call's service time: the effects of a request show when
+   * its answer goes out. `objects` is read when the worker takes the call (the pool's size then).
+   */
+  serve<T>(method: string, work: () => T | Promise<T>, objects?: () => number): Promise<T> {
+    return this.workers(async () => {
+      const ms = this.serviceMs(method, objects?.() ?? 0);
+      if (ms > 0) await this.clock.sleep(ms);
+      return work();
+    });
+  }
+}

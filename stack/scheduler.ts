@@ -1,0 +1,128 @@
+/**
+ * The scheduler, as 4.4's mm_sched ran beside oned (research 4.1): every SCHED_INTERVAL it loads
+ * up to MAX_VM pending VMs and the monitored hosts, ranks the hosts by the policy, and dispatches
+ * VMs oldest first by calling one.vm.deploy through the API, stopping at MAX_DISPATCH per cycle
+ * and MAX_HOST per host. A VM no host takes stays PENDING with a SCHED_MESSAGE saying why.
+ */
+import type { Clock } from '../sim/clock.js';
+import type { ApiResult } from '../opennebula/errors.js';
+import { CyclePlan, describeRefusals, type HostRefusal, type HostShare, type PlacementPolicy, type VmDemand } from './placement.js';
+
+export interface SchedulerKnobs {
+  SCHED_INTERVAL: number;
+  MAX_VM: number;
+  MAX_DISPATCH: number;
+  MAX_HOST: number;
+  HYPERVISOR_MEM: number;
+  POLICY: PlacementPolicy;
+}
+
+/** What the scheduler reads and calls: oned's pools and API, as mm_sched reached them over XML-RPC. */
+export interface SchedulerSource {
+  /** Pending VMs (oldest first, at most `maxVm`, 0 = all) and the hosts in MONITORED state. */
+  load(maxVm: number): Promise<{ vms: VmDemand[]; hosts: HostShare[] }>;
+  /** one.vm.deploy(vm, host, enforce = false, ds = 0) */
+  deploy(vmId: number, hostId: number): Promise<ApiResult>;
+  /** USER_TEMPLATE/SCHED_MESSAGE of a VM that could not be placed (mm_sched's one.vm.update). */
+  setSchedMessage(vmId: number, message: string): void;
+}
+
+export interface CycleResult {
+  /** emulated ms when the cycle started */
+  at: number;
+  considered: number;
+  dispatched: Array<{ vmId: number; hostId: number }>;
+  /** VMs that were tried and fit nowhere */
+  unplaced: number[];
+}
+
+export interface SchedulerOptions {
+  /** `sched-ignores-max-host`: one VM per host per cycle whatever MAX_HOST says */
+  oneVmPerHost: boolean;
+  /** called after each cycle, as mm_sched logs its dispatch table */
+  onCycle?: (result: CycleResult) => void;
+}
+
+export class Scheduler {
+  private abort: AbortController | undefined;
+  private cycles = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly source: SchedulerSource,
+    private readonly knobs: SchedulerKnobs,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  get cyclesRun(): number {
+    return this.cycles;
+  }
+
+  start(): void {
+    if (this.abort) return;
+    this.abort = new AbortController();
+    void this.loop(this.abort.signal);
+  }
+
+  stop(): void {
+    this.abort?.abort(new Error('scheduler stopped'));
+    this.abort = undefined;
+  }
+
+  /**
+   * mm_sched's ActionManager re-arms its timer when it takes the timer action, so a cycle starts
+   * every SCHED_INTERVAL, or straight after the previous one if that took longer.
+   */
+  private async loop(signal: AbortSignal): Promise<void> {
+    const interval = this.knobs.SCHED_INTERVAL * 1000;
+    let next = this.clock.now() + interval;
+    for (;;) {
+      try {
+        await this.clock.sleep(Math.max(0, next - this.clock.now()), signal);
+      } catch {
+        return;
+      }
+      next = this.clock.now() + interval;
+      await this.cycle();
+      if (signal.aborted) return;
+    }
+  }
+
+  async cycle(): Promise<CycleResult> {
+    const at = this.clock.now();
+    this.cycles += 1;
+    const { vms, hosts } = await this.source.load(this.knobs.MAX_VM);
+    const plan = new CyclePlan(hosts, {
+      policy: this.knobs.POLICY,
+      maxHost: this.options.oneVmPerHost ? 1 : this.knobs.MAX_HOST,
+      hypervisorMem: this.knobs.HYPERVISOR_MEM,
+    });
+    const result: CycleResult = { at, considered: vms.length, dispatched: [], unplaced: [] };
+    const limit = this.knobs.MAX_DISPATCH;
+    for (const vm of vms) {
+      if (limit > 0 && result.dispatched.length >= limit) break;
+      const refusals = new Map<number, HostRefusal>();
+      let placed = false;
+      for (const hostId of plan.order) {
+        const refusal = plan.test(vm, hostId);
+        if (refusal) {
+          refusals.set(hostId, refusal);
+          continue;
+        }
+        const [ok] = await this.source.deploy(vm.id, hostId);
+        // a deploy the head node refused (the VM changed state meanwhile) tries the next host
+        if (!ok) continue;
+        plan.commit(vm, hostId);
+        result.dispatched.push({ vmId: vm.id, hostId });
+        placed = true;
+        break;
+      }
+      if (!placed) {
+        result.unplaced.push(vm.id);
+        this.source.setSchedMessage(vm.id, describeRefusals(refusals));
+      }
+    }
+    this.options.onCycle?.(result);
+    return result;
+  }
+}
