@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../harness/errors.js';
+import type { Result } from '../harness/result.js';
+import { sampleResult } from '../reports/test-support/sample-result.js';
+import { main, type CliDeps, type RunFn } from './main.js';
+import type { RunOverrides } from './options.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stampede-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scenarioFile = join(dir, 'nightly.yaml');
+writeFileSync(scenarioFile, 'vms: 512\n');
+
+function harness(run: RunFn = async () => sampleResult({ exitCode: 0, budgets: [] })) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const written: Array<{ result: Result; dir: string }> = [];
+  const calls: RunOverrides[] = [];
+  const deps: CliDeps = {
+    run: async (overrides, hooks) => (calls.push(overrides), run(overrides, hooks)),
+    stdout: { isTTY: false, write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s) },
+    writeReports: async (result, d) => (written.push({ result, dir: d }), [join(d, 'result.json')]),
+  };
+  return { deps, calls, written, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+describe('stampede run', () => {
+  it('parses every flag into plain overrides and hands them to the run', async () => {
+    const h = harness();
+    const code = await main(
+      ['run', scenarioFile, '--vms', '512', '--hosts', '16', '--profile', 'opennebula-4.4', '--seed', '7', '--clock', 'scaled:50', '--out', '/tmp/r'],
+      h.deps,
+    );
+    expect(code).toBe(0);
+    expect(h.calls).toEqual([
+      { scenarioFile, vms: 512, hosts: 16, profile: 'opennebula-4.4', seed: 7, clock: { kind: 'scaled', scale: 50 }, out: '/tmp/r' },
+    ]);
+    expect(h.written.map((w) => w.dir)).toEqual(['/tmp/r']);
+  });
+
+  it('runs the defaults with no flags at all', async () => {
+    const h = harness();
+    expect(await main(['run'], h.deps)).toBe(0);
+    expect(h.calls).toEqual([{ out: 'scale-report' }]);
+    expect(h.stdout()).toContain('total');
+    expect(h.stdout()).toContain('Reports: scale-report/result.json');
+  });
+
+  it('reads --clock virtual', async () => {
+    const h = harness();
+    await main(['run', '--clock', 'virtual'], h.deps);
+    expect(h.calls[0]!.clock).toEqual({ kind: 'virtual' });
+  });
+
+  it.each([
+    [['run', '--vms', 'many'], '--vms must be a whole number >= 1, got "many".'],
+    [['run', '--vms', '0'], '--vms must be a whole number >= 1, got "0".'],
+    [['run', '--hosts', '2.5'], '--hosts must be a whole number >= 1, got "2.5".'],
+    [['run', '--seed', '-1'], '--seed must be a whole number >= 0, got "-1".'],
+    [['run', '--clock', 'scaled:0'], '--clock must be "virtual" or "scaled:FACTOR" with FACTOR > 0 (e.g. scaled:50), got "scaled:0".'],
+    [['run', '--clock', 'wall'], 'got "wall"'],
+    [['run', '--profile', '../etc'], '--profile must be a profile name such as optimized or opennebula-4.4, got "../etc".'],
+    [['run', '--out', ''], '--out must name a directory'],
+    [['run', '--vm', '3'], "unknown option '--vm'"],
+    [['run', join(dir, 'missing.yaml')], `scenario file "${join(dir, 'missing.yaml')}" does not exist.`],
+    [['run', join(dir, 'nightly.txt')], 'must end in .ts, .mts, .json, .yaml or .yml.'],
+    [['deploy'], "unknown command 'deploy'"],
+  ])('rejects %j with one sentence and exit code 2', async (argv, message) => {
+    const h = harness();
+    expect(await main(argv, h.deps)).toBe(2);
+    expect(h.stderr()).toContain(message);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('prints a complete --help with examples and exit codes, and exits 0', async () => {
+    const h = harness();
+    expect(await main(['run', '--help'], h.deps)).toBe(0);
+    const help = h.stdout();
+    for (const flag of ['--vms <n>', '--hosts <n>', '--profile <name>', '--seed <n>', '--clock <clock>', '--out <dir>', '[scenario-file]']) {
+      expect(help).toContain(flag);
+    }
+    expect(help).toContain('$ stampede run --profile opennebula-4.4');
+    expect(help).toContain('2  stampede could not run');
+    expect(help).toContain('(default: "scale-report")');
+    expect(h.calls).toEqual([]);
+  });
+
+  it('exits with the run\'s verdict: 1 when a budget failed', async () => {
+    const h = harness(async () => sampleResult());
+    expect(await main(['run'], h.deps)).toBe(1);
+    expect(h.stdout()).toContain('FAIL  PENDING-PROLOG max < 1s');
+    expect(h.stdout()).toContain('2 of 3 budgets failed (exit 1)');
+  });
+
+  it('exits 2 with the sentence of an error the user can fix', async () => {
+    const h = harness(async () => {
+      throw new UserError('scenario "nightly.yaml": hosts.cores must be a positive number, got -8');
+    });
+    expect(await main(['run'], h.deps)).toBe(2);
+    expect(h.stderr()).toBe('stampede: scenario "nightly.yaml": hosts.cores must be a positive number, got -8\n');
+  });
+
+  it('exits 2 and shows the stack of a defect', async () => {
+    const h = harness(async () => {
+      throw new TypeError('cannot read properties of undefined');
+    });
+    expect(await main(['run'], h.deps)).toBe(2);
+    expect(h.stderr()).toMatch(/^stampede: could not run, because of a defect in stampede \(please report it\):\nTypeError: cannot read/);
+  });
+
+  it('still shows the results when the reports cannot be written, and exits 2', async () => {
+    const h = harness(async () => sampleResult({ exitCode: 0, budgets: [] }));
+    h.deps.writeReports = async () => {
+      throw new Error('EACCES: permission denied');
+    };
+    expect(await main(['run', '--out', '/root/x'], h.deps)).toBe(2);
+    expect(h.stdout()).toContain('6 VMs requested');
+    expect(h.stderr()).toBe('stampede: the run finished but its reports could not be written to "/root/x": EACCES: permission denied\n');
+  });
+});

@@ -1,0 +1,127 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { ProgressSnapshot } from '../harness/trace.js';
+import { isUserError } from '../harness/errors.js';
+import { ExitCode, type Result } from '../harness/result.js';
+import { writeReports as defaultWriteReports } from '../reports/index.js';
+import pkg from '../package.json' with { type: 'json' };
+import { DEFAULT_OUT, checkScenarioFile, clockChoice, outDir, profileName, wholeNumber, type RunOverrides } from './options.js';
+import { ProgressLine, type LineOutput } from './progress.js';
+import { renderResult } from './render.js';
+
+/** What the CLI asks of a run while it goes: a way to see how far it is, for the live line. */
+export interface RunHooks {
+  /** the run calls this once its tracer exists; the CLI samples the probe on its own wall timer */
+  watch(probe: () => ProgressSnapshot): void;
+}
+
+/** The run itself, injected: the integrator wires harness/run.ts here, tests a stub. */
+export type RunFn = (overrides: RunOverrides, hooks: RunHooks) => Promise<Result>;
+
+export interface CliDeps {
+  run: RunFn;
+  stdout: LineOutput;
+  stderr: { write(text: string): unknown };
+  /** the live line's wall timer; a ScaledClock(1) unless a test gives another */
+  progress?: ProgressLine;
+  writeReports?: (result: Result, dir: string) => Promise<string[]>;
+}
+
+const EXAMPLES = `
+Examples:
+  $ stampede run
+      the nightly scenario: 512 VMs on 16 hosts of 8 cores, profile optimized, seed 1
+  $ stampede run --vms 64 --hosts 4
+      a small burst that answers in about a second
+  $ stampede run --profile opennebula-4.4
+      the same burst with OpenNebula 4.4's defaults and its known pathologies
+  $ stampede run suites/nightly/scenario.yaml --seed 7 --out /tmp/report
+      a scenario file, with its seed and report directory overridden
+  $ stampede run --clock scaled:50
+      real timers, 50 emulated seconds per wall second
+
+Flags override the scenario file, which overrides the defaults. Every figure is in emulated
+seconds. Reports go to --out (default ${DEFAULT_OUT}/): result.json, summary.md, junit.xml,
+and trace.jsonl, written as the run goes.
+
+Exit codes:
+  0  every budget held
+  1  a budget failed or a detector named a pathology
+  2  stampede could not run (bad flag or scenario, unreachable stack)
+`;
+
+/** Runs the `stampede` command line and resolves to its exit code; never calls process.exit. */
+export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const say = (text: string): void => void deps.stderr.write(text);
+  let exitCode: number = ExitCode.COULD_NOT_RUN;
+  const program = new Command('stampede')
+    .description('Scale-test harness for IaaS cloud stacks of the OpenNebula kind: emulated hosts, stage budgets, pathology detectors.')
+    .version(pkg.version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: say })
+    .showHelpAfterError('(stampede run --help shows every flag)')
+    .addHelpText('after', '\nStart with: stampede run   (then stampede run --help for flags, examples and exit codes)');
+
+  program
+    .command('run')
+    .description('Deploy a burst of VMs on an emulated cloud, measure each stage, judge the budgets.')
+    .argument('[scenario-file]', 'scenario (.ts, .json or .yaml); the nightly scenario when absent')
+    .addOption(new Option('--vms <n>', 'VMs to deploy in the burst').argParser(wholeNumber('--vms', 1)))
+    .addOption(new Option('--hosts <n>', 'emulated hypervisor hosts in the host farm').argParser(wholeNumber('--hosts', 1)))
+    .addOption(new Option('--profile <name>', 'stack profile: optimized, opennebula-4.4, or one of the scenario\'s').argParser(profileName))
+    .addOption(new Option('--seed <n>', 'seed of every random draw; same seed, same result').argParser(wholeNumber('--seed', 0)))
+    .addOption(new Option('--clock <clock>', 'virtual (deterministic, fast) or scaled:FACTOR (real timers)').argParser(clockChoice))
+    .addOption(new Option('--out <dir>', 'report directory').default(DEFAULT_OUT).argParser(outDir))
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string | undefined, flags: Omit<RunOverrides, 'scenarioFile'>) => {
+      if (file !== undefined) {
+        const problem = checkScenarioFile(file);
+        if (problem) program.error(`error: ${problem}`, { exitCode: ExitCode.COULD_NOT_RUN, code: 'stampede.scenarioFile' });
+      }
+      exitCode = await runAndReport({ ...(file === undefined ? {} : { scenarioFile: file }), ...flags }, deps);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with 0; every usage error is "could not run"
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.COULD_NOT_RUN;
+    }
+    throw error;
+  }
+}
+
+async function runAndReport(overrides: RunOverrides, deps: CliDeps): Promise<number> {
+  const say = (text: string): void => void deps.stderr.write(text);
+  const progress = deps.progress ?? new ProgressLine(deps.stdout);
+  let result: Result;
+  try {
+    result = await deps.run(overrides, { watch: (probe) => progress.watch(probe) });
+  } catch (error) {
+    progress.stop();
+    say(couldNotRun(error));
+    return ExitCode.COULD_NOT_RUN;
+  }
+  progress.stop();
+  let reportError: unknown;
+  let paths: string[] = [];
+  try {
+    paths = await (deps.writeReports ?? defaultWriteReports)(result, overrides.out);
+  } catch (error) {
+    reportError = error;
+  }
+  deps.stdout.write(renderResult(result, { color: deps.stdout.isTTY === true }));
+  if (reportError !== undefined) {
+    say(`stampede: the run finished but its reports could not be written to "${overrides.out}": ${(reportError as Error).message}\n`);
+    return ExitCode.COULD_NOT_RUN;
+  }
+  deps.stdout.write(`Reports: ${paths.join(', ')}\n`);
+  return result.exitCode;
+}
+
+function couldNotRun(error: unknown): string {
+  if (isUserError(error)) return `stampede: ${error.message}\n`;
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `stampede: could not run, because of a defect in stampede (please report it):\n${detail}\n`;
+}
