@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ function harness(run: RunFn = async () => sampleResult({ exitCode: 0, budgets: [
     stdout: { isTTY: false, write: (s: string) => out.push(s) },
     stderr: { write: (s: string) => err.push(s) },
     writeReports: async (result, d) => (written.push({ result, dir: d }), [join(d, 'result.json')]),
+    signals: new EventEmitter(),
   };
   return { deps, calls, written, stdout: () => out.join(''), stderr: () => err.join('') };
 }
@@ -109,6 +111,23 @@ describe('stampede run', () => {
     });
     expect(await main(['run'], h.deps)).toBe(2);
     expect(h.stderr()).toMatch(/^stampede: could not run, because of a defect in stampede \(please report it\):\nTypeError: cannot read/);
+  });
+
+  it('ends the run early on Ctrl-C and still reports what it accounted for', async () => {
+    const signals = new EventEmitter();
+    const h = harness(
+      (_overrides, hooks) =>
+        new Promise<Result>((resolve) => {
+          // a run that only ends when told to, as at its deadline
+          hooks.signal.addEventListener('abort', () => resolve(sampleResult({ exitCode: 1 })));
+          signals.emit('SIGINT');
+        }),
+    );
+    h.deps.signals = signals;
+    expect(await main(['run'], h.deps)).toBe(1);
+    expect(h.stderr()).toBe('stampede: interrupted; ending the run and accounting for every VM (Ctrl-C again quits at once)\n');
+    expect(h.written).toHaveLength(1);
+    expect(signals.listenerCount('SIGINT')).toBe(0); // a second Ctrl-C is the default: quit
   });
 
   it('still shows the results when the reports cannot be written, and exits 2', async () => {

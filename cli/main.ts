@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { ProgressSnapshot } from '../harness/trace.js';
-import { isUserError } from '../harness/errors.js';
+import { UserError, isUserError } from '../harness/errors.js';
 import { ExitCode, type Result } from '../harness/result.js';
 import { writeReports as defaultWriteReports } from '../reports/index.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -8,10 +8,15 @@ import { DEFAULT_OUT, checkScenarioFile, clockChoice, outDir, profileName, whole
 import { ProgressLine, type LineOutput } from './progress.js';
 import { renderResult } from './render.js';
 
-/** What the CLI asks of a run while it goes: a way to see how far it is, for the live line. */
+/** What the CLI gives a run: a way to show how far it is, and a way to end it early. */
 export interface RunHooks {
   /** the run calls this once its tracer exists; the CLI samples the probe on its own wall timer */
   watch(probe: () => ProgressSnapshot): void;
+  /**
+   * Aborted on the first Ctrl-C: the run should end as at its deadline, accounting for every VM
+   * and writing its reports. A second Ctrl-C quits at once.
+   */
+  signal: AbortSignal;
 }
 
 /** The run itself, injected: the integrator wires harness/run.ts here, tests a stub. */
@@ -21,9 +26,11 @@ export interface CliDeps {
   run: RunFn;
   stdout: LineOutput;
   stderr: { write(text: string): unknown };
-  /** the live line's wall timer; a ScaledClock(1) unless a test gives another */
+  /** the live line; one on `stdout` with a wall-clock timer unless a test gives another */
   progress?: ProgressLine;
   writeReports?: (result: Result, dir: string) => Promise<string[]>;
+  /** where SIGINT comes from: `process` unless a test gives another */
+  signals?: Pick<NodeJS.EventEmitter, 'once' | 'off'>;
 }
 
 const EXAMPLES = `
@@ -95,15 +102,24 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 async function runAndReport(overrides: RunOverrides, deps: CliDeps): Promise<number> {
   const say = (text: string): void => void deps.stderr.write(text);
   const progress = deps.progress ?? new ProgressLine(deps.stdout);
+  const signals = deps.signals ?? process;
+  const interrupt = new AbortController();
+  const onInterrupt = (): void => {
+    progress.stop();
+    say('stampede: interrupted; ending the run and accounting for every VM (Ctrl-C again quits at once)\n');
+    interrupt.abort(new UserError('the run was interrupted'));
+  };
+  signals.once('SIGINT', onInterrupt);
   let result: Result;
   try {
-    result = await deps.run(overrides, { watch: (probe) => progress.watch(probe) });
+    result = await deps.run(overrides, { watch: (probe) => progress.watch(probe), signal: interrupt.signal });
   } catch (error) {
-    progress.stop();
     say(couldNotRun(error));
     return ExitCode.COULD_NOT_RUN;
+  } finally {
+    progress.stop();
+    signals.off('SIGINT', onInterrupt);
   }
-  progress.stop();
   let reportError: unknown;
   let paths: string[] = [];
   try {

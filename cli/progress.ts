@@ -1,6 +1,5 @@
-import type { Clock, Timer } from '../sim/clock.js';
-import { ScaledClock } from '../sim/scaled-clock.js';
 import { PHASE_NAMES, type ProgressSnapshot } from '../harness/trace.js';
+import { wallClock, type Clock, type Timer } from '../harness/wall-clock.js';
 
 /** The part of a stream the progress line needs (process.stdout has it). */
 export interface LineOutput {
@@ -11,7 +10,7 @@ export interface LineOutput {
 
 /**
  * The live line on a terminal: how many VMs are in each phase, redrawn at most every `everyMs`
- * of WALL time. Its timer runs on its own ScaledClock(1), outside the measured path: in virtual
+ * of WALL time. Its timer runs on its own wall clock, outside the measured path: in virtual
  * time the run's clock jumps ahead while this one follows the wall. Silent when not a TTY.
  */
 export class ProgressLine {
@@ -24,7 +23,7 @@ export class ProgressLine {
     private readonly out: LineOutput,
     options: { clock?: Pick<Clock, 'every'>; everyMs?: number } = {},
   ) {
-    this.clock = options.clock ?? new ScaledClock(1);
+    this.clock = options.clock ?? wallClock();
     this.everyMs = options.everyMs ?? 250;
   }
 

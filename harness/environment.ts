@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
-import { ScaledClock } from '../sim/scaled-clock.js';
 import pkg from '../package.json' with { type: 'json' };
+import { wallClock } from './wall-clock.js';
 
 /**
  * Everything about a run that legitimately differs between two runs of the same scenario and
@@ -23,7 +23,7 @@ export interface Environment {
 
 /** Starts the wall-clock watch of a run; `environment()` reads it when the run is over. */
 export function startWallWatch(): { environment(): Environment } {
-  const wall = new ScaledClock(1); // real time, through sim/ like every other clock
+  const wall = wallClock();
   const startedAt = new Date(wall.epochMs()).toISOString();
   return {
     environment() {

@@ -1,0 +1,13 @@
+import type { Clock } from '../sim/clock.js';
+import { ScaledClock } from '../sim/scaled-clock.js';
+
+export type { Clock, Timer } from '../sim/clock.js';
+
+/**
+ * Real time, for what is about the machine rather than the emulated cloud: the wall time of a
+ * run, the redraw pace of the live line. It goes through sim/ like every other clock (nothing
+ * outside sim/ touches timers or Date.now()), and never drives anything that is measured.
+ */
+export function wallClock(): Clock {
+  return new ScaledClock(1);
+}
