@@ -127,7 +127,8 @@ async function runAndReport(overrides: RunOverrides, deps: CliDeps): Promise<num
   } catch (error) {
     reportError = error;
   }
-  deps.stdout.write(renderResult(result, { color: deps.stdout.isTTY === true }));
+  const color = deps.stdout.isTTY === true && !process.env['NO_COLOR'];
+  deps.stdout.write(renderResult(result, { color }));
   if (reportError !== undefined) {
     say(`stampede: the run finished but its reports could not be written to "${overrides.out}": ${(reportError as Error).message}\n`);
     return ExitCode.COULD_NOT_RUN;

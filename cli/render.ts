@@ -1,8 +1,15 @@
-import { styleText } from 'node:util';
 import type { Result } from '../harness/result.js';
 import { TABLE_COLUMNS, groupFailures, lagLine, stageRows, summaryLine, textTable, verdictActual, verdictName } from '../reports/format.js';
 
 const MAX_FAILURE_GROUPS = 5;
+
+/** SGR codes, written out: util.styleText second-guesses the caller about the stream across Node versions. */
+const ANSI = {
+  bold: ['\x1b[1m', '\x1b[22m'],
+  red: ['\x1b[31m', '\x1b[39m'],
+  green: ['\x1b[32m', '\x1b[39m'],
+  yellow: ['\x1b[33m', '\x1b[39m'],
+} as const;
 
 /**
  * The run as the terminal shows it: the stage table, the budget verdicts, why VMs did not come
@@ -10,7 +17,7 @@ const MAX_FAILURE_GROUPS = 5;
  * words as summary.md (reports/format.ts), in plain text; colour only when asked.
  */
 export function renderResult(result: Result, { color = false }: { color?: boolean } = {}): string {
-  const paint = (style: 'red' | 'green' | 'bold' | 'yellow', text: string): string => (color ? styleText(style, text) : text);
+  const paint = (style: keyof typeof ANSI, text: string): string => (color ? `${ANSI[style][0]}${text}${ANSI[style][1]}` : text);
   const out: string[] = [];
 
   const [header, ...rows] = textTable(TABLE_COLUMNS, stageRows(result.stages));

@@ -1,19 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Phase, Tracer } from './trace.js';
-import { traceLine, type TraceEvent } from './trace-event.js';
-import { JsonlFile, MemorySink } from './trace-sink.js';
-
-describe('traceLine', () => {
-  it('writes one JSON object with keys in a fixed order and only the fields present', () => {
-    const line = traceLine({ info: 'a "quoted"\nline', t: 1.5, type: 'vmm.end', result: 'FAILURE', vmId: 3, action: 'DEPLOY', host: 'host-01' });
-    expect(line).toBe('{"t":1.5,"type":"vmm.end","vmId":3,"host":"host-01","action":"DEPLOY","result":"FAILURE","info":"a \\"quoted\\"\\nline"}');
-    expect(JSON.parse(line)).toMatchObject({ info: 'a "quoted"\nline', t: 1.5 });
-    expect(traceLine({ t: 0, type: 'submit', index: 0 })).toBe('{"t":0,"type":"submit","index":0}');
-  });
-});
+import type { TraceEvent } from './trace-event.js';
+import { MemorySink } from './trace-sink.js';
 
 describe('Tracer', () => {
   it('maps driver events onto the VM the allocate answer named, even when they come first', () => {
@@ -79,29 +67,5 @@ describe('Tracer', () => {
   it('rejects an event for a request outside the burst', () => {
     const tracer = new Tracer({ vms: 2 });
     expect(() => tracer.record({ t: 0, type: 'submit', index: 2 })).toThrow(/request 2, but the burst has 2 VMs/);
-  });
-
-  describe('with a trace file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stampede-trace-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-    it('makes lines durable at every emulated second, before the run ends', () => {
-      const path = join(dir, 'nested', 'trace.jsonl');
-      const tracer = new Tracer({ vms: 1, sink: new JsonlFile(path) });
-      tracer.record({ t: 0, type: 'submit', index: 0 });
-      tracer.record({ t: 500, type: 'answer', index: 0, vmId: 1 });
-      expect(readFileSync(path, 'utf8')).toBe(''); // still in the chunk
-      tracer.record({ t: 1_000, type: 'tm.start', vmId: 1, action: 'prolog' });
-      const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-      expect(lines.map((l) => JSON.parse(l).type)).toEqual(['submit', 'answer', 'tm.start']);
-      tracer.record({ t: 1_200, type: 'tm.end', vmId: 1, action: 'prolog', result: 'SUCCESS' });
-      tracer.close();
-      expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(4);
-    });
-
-    it('says which file it cannot write', () => {
-      const blocker = join(dir, 'nested', 'trace.jsonl');
-      expect(() => new JsonlFile(join(blocker, 'trace.jsonl'))).toThrow(/cannot write the trace to ".*trace.jsonl\/trace.jsonl"/);
-    });
   });
 });

@@ -6,7 +6,7 @@ export type { Clock, Timer } from '../sim/clock.js';
 /**
  * Real time, for what is about the machine rather than the emulated cloud: the wall time of a
  * run, the redraw pace of the live line. It goes through sim/ like every other clock (nothing
- * outside sim/ touches timers or Date.now()), and never drives anything that is measured.
+ * outside sim/ reads the system clock or sets a timer), and never drives anything measured.
  */
 export function wallClock(): Clock {
   return new ScaledClock(1);

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { sampleResult } from '../reports/test-support/sample-result.js';
+import { renderResult } from './render.js';
+
+describe('renderResult', () => {
+  it('shows the stage table, verdicts, failures, lag and the summary last', () => {
+    const text = renderResult(sampleResult());
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toBe('stage            VMs  mean   p50   p95   max   (emulated seconds)');
+    expect(lines[1]).toBe('START-PENDING      6   0.0   0.0   0.0   0.0');
+    expect(lines[6]).toBe('total              4  30.1  30.0  38.8  38.8');
+    expect(text).toContain('  ok    total p95 < 80s          38.8 s\n');
+    expect(text).toContain('  FAIL  failed == 0              1 VM\n');
+    expect(text).toContain('       1  failed     PROLOG-BOOT: TRANSFER: CLONE | qcow2 failed (e.g. VM 2)\n');
+    expect(lines.at(-2)).toBe('Emulator lag: none (virtual clock, 1234 timers).');
+    expect(lines.at(-1)).toBe('6 VMs requested: 4 up, 1 failed, 1 timed out; total mean 30.1 s, p95 38.8 s; 2 of 3 budgets failed (exit 1)');
+  });
+
+  it('leaves out what a clean run does not have, and names findings and a lag warning', () => {
+    const clean = renderResult(sampleResult({ failures: [], budgets: [], exitCode: 0, vms: { requested: 6, up: 6, failed: 0, timedOut: 0 } }));
+    expect(clean).not.toContain('Budgets');
+    expect(clean).not.toContain('VMs not up');
+    const noisy = renderResult(
+      sampleResult({
+        findings: [{ pathology: 'ssh-per-action', stage: 'PROLOG-BOOT', evidence: 'head-node CPU saturated by SSH set-up' }],
+        lag: { clock: 'scaled', timers: 10, meanMs: 30, p99Ms: 90, maxMs: 120, warning: 'emulator lag (p99 0.090 s late) exceeds 5% of the START-PENDING median' },
+      }),
+    );
+    expect(noisy).toContain('Findings\n  ssh-per-action (PROLOG-BOOT): head-node CPU saturated by SSH set-up\n');
+    expect(noisy).toContain(
+      'Emulator lag: timers fired late by mean 30.0 ms, p99 90.0 ms, max 120.0 ms (emulated; scaled clock, 10 timers). Warning: emulator lag',
+    );
+  });
+
+  it('colours verdicts only when asked', () => {
+    expect(renderResult(sampleResult())).not.toContain('\x1b[');
+    expect(renderResult(sampleResult(), { color: true })).toMatch(/\x1b\[31mFAIL\x1b\[39m/);
+  });
+});

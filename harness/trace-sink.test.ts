@@ -1,0 +1,30 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Tracer } from './trace.js';
+import { JsonlFile } from './trace-sink.js';
+
+describe('JsonlFile, under a Tracer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-trace-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('makes lines durable at every emulated second, before the run ends', () => {
+    const path = join(dir, 'nested', 'trace.jsonl');
+    const tracer = new Tracer({ vms: 1, sink: new JsonlFile(path) });
+    tracer.record({ t: 0, type: 'submit', index: 0 });
+    tracer.record({ t: 500, type: 'answer', index: 0, vmId: 1 });
+    expect(readFileSync(path, 'utf8')).toBe(''); // still in the chunk
+    tracer.record({ t: 1_000, type: 'tm.start', vmId: 1, action: 'prolog' });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['submit', 'answer', 'tm.start']);
+    tracer.record({ t: 1_200, type: 'tm.end', vmId: 1, action: 'prolog', result: 'SUCCESS' });
+    tracer.close();
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(4);
+  });
+
+  it('says which file it cannot write', () => {
+    const blocker = join(dir, 'nested', 'trace.jsonl');
+    expect(() => new JsonlFile(join(blocker, 'trace.jsonl'))).toThrow(/cannot write the trace to ".*trace.jsonl\/trace.jsonl"/);
+  });
+});
