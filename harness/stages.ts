@@ -21,6 +21,10 @@ import type { TraceEvent } from './trace-event.js';
  * therefore lands in PENDING-PROLOG, where the VM waited to be placed again, and BOOT-RUNNING is
  * always the duration of one real deploy.
  *
+ * Who counts. A stage is measured for every VM that crossed both of its boundaries, whether or
+ * not the VM came up in the end: a VM whose DEPLOY failed still had a real PENDING-PROLOG. Each
+ * stage's `count` says how many VMs that is; `total` (START to NET-MSG) counts the VMs that came up.
+ *
  * Order. A boundary observed before the previous one is taken as at the previous one: a client
  * can learn of its VM after the stack has already placed it (a multicall answers everything at
  * once), and a stage is never negative. So when all six boundaries are seen, the five stages add
