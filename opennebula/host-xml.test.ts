@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderHost, renderHostPool } from './host-xml.js';
+import { parseHost, parseHostPool, renderHost, renderHostPool } from './host-xml.js';
 import { monitoredHost, newHost } from './test-support/fixtures.js';
 import { validateXsd, validateXsdMany } from './test-support/xsd.js';
 
@@ -48,5 +48,19 @@ describe('host documents validate against OpenNebula 7.4 XSDs', () => {
 
   it('host_pool.xsd', async () => {
     expect(await validateXsd(renderHostPool([monitoredHost(0), newHost(1)]), 'host_pool')).toEqual({ valid: true, errors: [] });
+  });
+});
+
+describe('parseHost and parseHostPool', () => {
+  it('read back what the renderers write', () => {
+    for (const host of [monitoredHost(0, [4, 5]), newHost(2)]) {
+      expect(parseHost(renderHost(host))).toEqual(host);
+    }
+    expect(parseHostPool(renderHostPool([newHost(1), newHost(0)])).map((h) => h.id)).toEqual([1, 0]);
+  });
+
+  it('say what is wrong with a bad answer', () => {
+    expect(() => parseHost('<HOST><ID>x</ID></HOST>')).toThrow("A host: <ID> should be an integer but is 'x'.");
+    expect(() => parseHostPool('<VM_POOL/>')).toThrow('The host pool document has <VM_POOL> at its root instead of <HOST_POOL>.');
   });
 });

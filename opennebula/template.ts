@@ -20,6 +20,7 @@
  *   class TemplateSyntaxError { line, column }  1-based position of the offending character
  *   parseTemplate(text)      what one.vm.allocate reads: XML if text starts with '<', else syntax
  *   parseTemplateText(text), parseTemplateXml(text)
+ *   templateFromElement(el)  the attributes under an element of a parsed oned document
  *   renderTemplate(t)        the text form, which parseTemplate reads back to the same template
  *   getSingle, getVectors, getVector, setSingle, removeAttribute, normalizeAttributeName, isVector
  *
@@ -27,7 +28,8 @@
  * word, a comment on the last line without a newline), we report an error instead; a carriage
  * return counts as a blank so that CRLF files read as their author meant.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { elements, isElement, readXml, type XmlElement } from './xml-reader.js';
 
 export interface SingleAttribute {
   name: string;
@@ -309,17 +311,6 @@ export function parseTemplateText(text: string): Template {
   return new TextParser(text).parse();
 }
 
-type OrderedNode = Record<string, unknown>;
-
-const xmlParser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  cdataPropName: '#cdata',
-  processEntities: true,
-});
-
 /**
  * Reads an XML template as oned's Template::from_xml: each child of the root is a single
  * attribute when its only content is text or CDATA, a vector when it has child elements (each
@@ -330,53 +321,29 @@ export function parseTemplateXml(text: string): Template {
   if (verdict !== true) {
     throw new TemplateSyntaxError(verdict.err.line, verdict.err.col, `the XML template is malformed: ${verdict.err.msg}`);
   }
-  const roots = (xmlParser.parse(text) as OrderedNode[]).filter((n) => elementName(n) !== undefined);
-  const root = roots[0];
-  if (root === undefined) throw new TemplateSyntaxError(1, 1, 'the XML template has no root element');
+  return templateFromElement(readXml(text, 'The XML template'));
+}
+
+/** The attributes under an element of oned's XML (TEMPLATE, USER_TEMPLATE, MONITORING, ...), in document order. */
+export function templateFromElement(root: XmlElement): Template {
   const template: Template = [];
-  for (const child of elementChildren(root)) {
-    const name = elementName(child);
-    if (name === undefined) continue;
-    const content = elementChildren(child);
-    const only = content.length === 1 ? content[0] : undefined;
-    if (only !== undefined && textOf(only) !== undefined) {
-      template.push({ name: normalizeAttributeName(name), value: textOf(only) ?? '' });
+  for (const node of root.children) {
+    if (!isElement(node)) continue;
+    const only = node.children.length === 1 ? node.children[0] : undefined;
+    if (only !== undefined && !isElement(only)) {
+      template.push({ name: normalizeAttributeName(node.name), value: only.text });
       continue;
     }
-    const entries = content.filter((n) => elementName(n) !== undefined);
+    const entries = elements(node);
     if (entries.length === 0) continue;
     const vector: Record<string, string> = {};
     for (const entry of entries) {
-      const first = elementChildren(entry)[0];
-      const value = first === undefined ? undefined : textOf(first);
-      if (value !== undefined) setVectorValue(vector, elementName(entry) ?? '', value);
+      const first = entry.children[0];
+      if (first !== undefined && !isElement(first)) setVectorValue(vector, entry.name, first.text);
     }
-    template.push({ name: normalizeAttributeName(name), vector });
+    template.push({ name: normalizeAttributeName(node.name), vector });
   }
   return template;
-}
-
-/** The element name of a preserveOrder node, or undefined for text, CDATA and comments. */
-function elementName(node: OrderedNode): string | undefined {
-  for (const key of Object.keys(node)) {
-    if (key !== ':@' && !key.startsWith('#') && !key.startsWith('?')) return key;
-  }
-  return undefined;
-}
-
-function elementChildren(node: OrderedNode): OrderedNode[] {
-  const name = elementName(node);
-  return name === undefined ? [] : ((node[name] as OrderedNode[] | undefined) ?? []);
-}
-
-/** The text of a text or CDATA node, or undefined for an element. */
-function textOf(node: OrderedNode): string | undefined {
-  if ('#text' in node) return String(node['#text']);
-  if ('#cdata' in node) {
-    const parts = node['#cdata'] as OrderedNode[];
-    return parts.map((p) => String(p['#text'] ?? '')).join('');
-  }
-  return undefined;
 }
 
 // ------------------------------------------------------------------------------ rendering

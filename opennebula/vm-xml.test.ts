@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { historyRecord, vmDocument } from './documents.js';
 import { doneVm, failedVm, pendingVm, runningVm } from './test-support/fixtures.js';
 import { validateXsd, validateXsdMany } from './test-support/xsd.js';
-import { renderVm, renderVmPool } from './vm-xml.js';
+import { XmlDocumentError } from './xml-reader.js';
+import { parseVm, parseVmPool, renderVm, renderVmPool } from './vm-xml.js';
 
 const representative = { pending: pendingVm(), running: runningVm(), failed: failedVm(), done: doneVm() };
 
@@ -123,5 +124,33 @@ describe('VM documents validate against OpenNebula 7.4 XSDs', () => {
     const verdict = await validateXsd(renderVm(pendingVm()), 'vm', { verbatim: true });
     expect(verdict.valid).toBe(false);
     expect(verdict.errors.join('\n')).toMatch(/Element 'VCPU': This element is not expected.*TM_MAD_SYSTEM/);
+  });
+});
+
+describe('parseVm and parseVmPool', () => {
+  it('read back what renderVm writes: same fields, templates in oned\'s sorted order', () => {
+    for (const vm of Object.values(representative)) {
+      const parsed = parseVm(renderVm(vm));
+      const { template, userTemplate, monitoring, ...fields } = parsed;
+      const { template: t, userTemplate: u, monitoring: m, ...expected } = vm;
+      expect(fields).toEqual(expected);
+      expect(renderVm(parsed)).toBe(renderVm(vm));
+      expect([template, userTemplate, monitoring].map((x) => x.length)).toEqual([t, u, m].map((x) => x.length));
+    }
+  });
+
+  it('read extended pools with the last history record', () => {
+    const [running] = parseVmPool(renderVmPool([runningVm()], 'extended'));
+    expect(running?.history).toEqual([runningVm().history[1]]);
+  });
+
+  it('say which document is malformed, and where a field is wrong', () => {
+    expect(() => parseVm('<VM><ID>1</ID>')).toThrow(XmlDocumentError);
+    expect(() => parseVm('<VM><ID>1</ID>')).toThrow(/^The VM document is not well-formed XML: /);
+    expect(() => parseVm('<HOST><ID>1</ID></HOST>')).toThrow('Expected a <VM> element but found <HOST>.');
+    expect(() => parseVm('<VM><NAME>x</NAME></VM>')).toThrow('A <VM> element has no <ID>.');
+    expect(() => parseVm('<VM><ID>4</ID><STATE>three</STATE></VM>')).toThrow("VM 4: <STATE> should be an integer but is 'three'.");
+    expect(() => parseVmPool('<HOST_POOL/>')).toThrow('The VM pool document has <HOST_POOL> at its root instead of <VM_POOL>.');
+    expect(parseVmPool('<VM_POOL></VM_POOL>')).toEqual([]);
   });
 });

@@ -10,13 +10,20 @@
  *                                   without its times)
  *   renderVmPool(vms, 'extended')   one.vmpool.infoextended: full bodies, last history record only
  *
+ *   parseVm(xml)                    a one.vm.info answer (or any <VM> body) into a VmDocument
+ *   parseVmPool(xml)                a one.vmpool.info / infoextended answer, short or full bodies
+ *   vmFromElement(el)               the same from an already parsed <VM> element
+ *
  * Pools are written in the order given: oned 7 lists newest first (API_LIST_ORDER DESC), 4.4
  * oldest first; that is the caller's choice. Strings are built directly (no DOM): a pool of
- * 100,000 VMs is one pass.
+ * 100,000 VMs is one pass. Parsing a short body leaves what it lacks (PERMISSIONS, PREV_*,
+ * history times, BACKUPS) at the defaults of vmDocument/historyRecord, PREV_* = current as oned.
  */
 import type { HistoryRecord, VmDocument } from './documents.js';
-import { getSingle, getVectors, isVector, type Template } from './template.js';
-import { cdata, escapeXml, idsXml, lockXml, permissionsXml, poolXml, templateBodyXml, templateXml } from './xml-text.js';
+import { idsFromElement, idsXml, lockFromElement, lockXml, permissionsFromElement, permissionsXml } from './pool-object-xml.js';
+import { getSingle, getVectors, isVector, templateFromElement, type Template } from './template.js';
+import { child, children, intOf, readXml, textOf, XmlDocumentError, type XmlElement } from './xml-reader.js';
+import { cdata, escapeXml, poolXml, templateBodyXml, templateXml } from './xml-text.js';
 
 export type VmPoolBody = 'short' | 'extended';
 
@@ -172,4 +179,93 @@ export function renderVmPool(vms: Iterable<VmDocument>, body: VmPoolBody): strin
     const last = vm.history.at(-1);
     return vmBodyXml(vm, last === undefined ? [] : [last]);
   });
+}
+
+// ------------------------------------------------------------------------------ parsing
+
+function historyFromElement(el: XmlElement, what: string): HistoryRecord {
+  const int = (name: string, fallback: number) => intOf(el, name, fallback, what);
+  return {
+    oid: int('OID', 0),
+    seq: int('SEQ', 0),
+    hostname: textOf(el, 'HOSTNAME', ''),
+    hid: int('HID', -1),
+    cid: int('CID', -1),
+    stime: int('STIME', 0),
+    etime: int('ETIME', 0),
+    vmMad: textOf(el, 'VM_MAD', ''),
+    tmMad: textOf(el, 'TM_MAD', ''),
+    dsId: int('DS_ID', -1),
+    planId: int('PLAN_ID', -1),
+    actionId: int('ACTION_ID', 0),
+    pstime: int('PSTIME', 0),
+    petime: int('PETIME', 0),
+    rstime: int('RSTIME', 0),
+    retime: int('RETIME', 0),
+    estime: int('ESTIME', 0),
+    eetime: int('EETIME', 0),
+    action: int('ACTION', 0),
+    uid: int('UID', -1),
+    gid: int('GID', -1),
+    requestId: textOf(el, 'REQUEST_ID', '-1'),
+  };
+}
+
+function templateOf(el: XmlElement, name: string): Template {
+  const c = child(el, name);
+  return c === undefined ? [] : templateFromElement(c);
+}
+
+/** A <VM> element, full or short body, as a VmDocument. */
+export function vmFromElement(el: XmlElement): VmDocument {
+  if (el.name !== 'VM') throw new XmlDocumentError(`Expected a <VM> element but found <${el.name}>.`);
+  const id = intOf(el, 'ID', Number.NaN, 'A VM');
+  if (Number.isNaN(id)) throw new XmlDocumentError('A <VM> element has no <ID>.');
+  const what = `VM ${id}`;
+  const int = (name: string, fallback: number) => intOf(el, name, fallback, what);
+  const state = int('STATE', 0);
+  const lcmState = int('LCM_STATE', 0);
+  const backups = child(el, 'BACKUPS');
+  const records = child(el, 'HISTORY_RECORDS');
+  const lock = lockFromElement(child(el, 'LOCK'), what);
+  return {
+    id,
+    uid: int('UID', 0),
+    gid: int('GID', 0),
+    uname: textOf(el, 'UNAME', ''),
+    gname: textOf(el, 'GNAME', ''),
+    name: textOf(el, 'NAME', ''),
+    permissions: permissionsFromElement(child(el, 'PERMISSIONS'), what),
+    lastPoll: int('LAST_POLL', 0),
+    state,
+    lcmState,
+    prevState: int('PREV_STATE', state),
+    prevLcmState: int('PREV_LCM_STATE', lcmState),
+    resched: int('RESCHED', 0),
+    stime: int('STIME', 0),
+    etime: int('ETIME', 0),
+    deployId: textOf(el, 'DEPLOY_ID', ''),
+    ...(lock === undefined ? {} : { lock }),
+    monitoring: templateOf(el, 'MONITORING'),
+    schedActionIds: idsFromElement(child(el, 'SCHED_ACTIONS'), what),
+    template: templateOf(el, 'TEMPLATE'),
+    userTemplate: templateOf(el, 'USER_TEMPLATE'),
+    history: records === undefined ? [] : children(records, 'HISTORY').map((h) => historyFromElement(h, what)),
+    backups: {
+      config: backups === undefined ? [] : templateOf(backups, 'BACKUP_CONFIG'),
+      ids: idsFromElement(backups === undefined ? undefined : child(backups, 'BACKUP_IDS'), what),
+    },
+  };
+}
+
+/** Reads a one.vm.info answer (a <VM> document). */
+export function parseVm(xml: string): VmDocument {
+  return vmFromElement(readXml(xml, 'The VM document'));
+}
+
+/** Reads a one.vmpool.info or one.vmpool.infoextended answer, VMs in document order. */
+export function parseVmPool(xml: string): VmDocument[] {
+  const root = readXml(xml, 'The VM pool document');
+  if (root.name !== 'VM_POOL') throw new XmlDocumentError(`The VM pool document has <${root.name}> at its root instead of <VM_POOL>.`);
+  return children(root, 'VM').map(vmFromElement);
 }

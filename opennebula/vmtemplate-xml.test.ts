@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { vmTemplate } from './test-support/fixtures.js';
 import { validateXsd } from './test-support/xsd.js';
-import { renderVmTemplate, renderVmTemplatePool } from './vmtemplate-xml.js';
+import { parseVmTemplate, parseVmTemplatePool, renderVmTemplate, renderVmTemplatePool } from './vmtemplate-xml.js';
 
 describe('renderVmTemplate (one.template.info)', () => {
   it('writes the document in vmtemplate.xsd order with a sorted, CDATA template', () => {
@@ -28,5 +28,15 @@ describe('VM template documents validate against OpenNebula 7.4 XSDs', () => {
     expect(await validateXsd(renderVmTemplate(locked), 'vmtemplate')).toEqual({ valid: true, errors: [] });
     expect(await validateXsd(renderVmTemplatePool([vmTemplate(0), locked]), 'vmtemplate_pool')).toEqual({ valid: true, errors: [] });
     expect(await validateXsd(renderVmTemplatePool([]), 'vmtemplate_pool')).toEqual({ valid: true, errors: [] });
+  });
+});
+
+describe('parseVmTemplate and parseVmTemplatePool', () => {
+  it('read back what the renderers write', () => {
+    const locked = { ...vmTemplate(1), lock: { locked: 1, owner: 0, time: 1795610000, reqId: 12 } };
+    const parsed = parseVmTemplate(renderVmTemplate(locked));
+    expect({ ...parsed, template: [] }).toEqual({ ...locked, template: [] });
+    expect(renderVmTemplate(parsed)).toBe(renderVmTemplate(locked));
+    expect(parseVmTemplatePool(renderVmTemplatePool([vmTemplate(3), vmTemplate(2)])).map((t) => t.id)).toEqual([3, 2]);
   });
 });

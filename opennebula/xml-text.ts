@@ -8,11 +8,8 @@
  *   templateXml(root, t)  Template::to_xml: attributes sorted by name (a std::multimap, so
  *                         repeats keep their order), vector keys sorted (a std::map), every
  *                         value in CDATA; `<ROOT></ROOT>` when empty
- *   idsXml(root, ids)     an ObjectCollection: `<ROOT><ID>3</ID>...</ROOT>`
- *   permissionsXml(p), lockXml(lock)   the PERMISSIONS and LOCK elements of every pool object
- *   poolXml(root, items, render)        a pool: each member rendered, flattened, joined once
+ *   poolXml(root, items, render)  a pool: each member rendered, flattened, joined once
  */
-import type { Lock, Permissions } from './documents.js';
 import { isVector, type Template, type TemplateAttribute } from './template.js';
 
 const specials = /[&<>]/;
@@ -60,29 +57,6 @@ export function templateBodyXml(template: Template): string {
 
 export function templateXml(root: string, template: Template): string {
   return `<${root}>${templateBodyXml(template)}</${root}>`;
-}
-
-export function idsXml(root: string, ids: readonly number[]): string {
-  let out = `<${root}>`;
-  for (const id of ids) out += `<ID>${id}</ID>`;
-  return `${out}</${root}>`;
-}
-
-export function permissionsXml(p: Permissions): string {
-  return (
-    `<PERMISSIONS><OWNER_U>${p.owner.use}</OWNER_U><OWNER_M>${p.owner.manage}</OWNER_M><OWNER_A>${p.owner.admin}</OWNER_A>` +
-    `<GROUP_U>${p.group.use}</GROUP_U><GROUP_M>${p.group.manage}</GROUP_M><GROUP_A>${p.group.admin}</GROUP_A>` +
-    `<OTHER_U>${p.other.use}</OTHER_U><OTHER_M>${p.other.manage}</OTHER_M><OTHER_A>${p.other.admin}</OTHER_A></PERMISSIONS>`
-  );
-}
-
-export function lockXml(lock: Lock | undefined): string {
-  if (lock === undefined) return '';
-  let out = `<LOCK><LOCKED>${lock.locked}</LOCKED>`;
-  if (lock.owner !== undefined) out += `<OWNER>${lock.owner}</OWNER>`;
-  if (lock.time !== undefined) out += `<TIME>${lock.time}</TIME>`;
-  if (lock.reqId !== undefined) out += `<REQ_ID>${lock.reqId}</REQ_ID>`;
-  return `${out}</LOCK>`;
 }
 
 /**
