@@ -46,6 +46,10 @@ const TEMPLATE_ORDER = [
 ] as const;
 /** The ones a user may write; the others oned sets itself. */
 const USER_SETTABLE: ReadonlySet<string> = new Set(['CONTEXT', 'CPU', 'DISK', 'FEATURES', 'GRAPHICS', 'INPUT', 'MEMORY', 'NIC', 'OS', 'RAW', 'VCPU']);
+for (const name of USER_SETTABLE) {
+  // an attribute kept in TEMPLATE but missing from the order would silently vanish
+  if (!(TEMPLATE_ORDER as readonly string[]).includes(name)) throw new Error(`vm-template: ${name} has no place in TEMPLATE_ORDER`);
+}
 /** Put back below in the form oned checked and completed. */
 const CHECKED: ReadonlySet<string> = new Set(['CPU', 'VCPU', 'MEMORY', 'DISK', 'CONTEXT']);
 /** Attributes vm.xsd allows any number of times; of the others oned keeps one. */

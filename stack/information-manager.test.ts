@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { HostState } from '../opennebula/states.js';
+import { parseHost } from '../opennebula/host-xml.js';
+import { getSingle } from '../opennebula/template.js';
+import { parseMonitor } from './information-manager.js';
+import { stackFixture } from './test-support/stack-fixture.js';
+
+describe('InformationManager (4.4 pace: MANAGER_TIMER 15 s, HOST_PER_INTERVAL 15, MONITORING_INTERVAL 60 s)', () => {
+  it('monitors at most HOST_PER_INTERVAL hosts per timer run, so 40 new hosts take three runs', async () => {
+    const f = stackFixture({ profile: { extends: 'opennebula-4.4', api: { callMs: 0, methodMs: {}, poolObjectMs: 0 } } });
+    await f.clock.run(async () => {
+      for (let i = 0; i < 40; i += 1) await f.call('one.host.allocate', `h${i}`, 'dummy', 'dummy', -1);
+      f.stack.start();
+      await f.until(async () => (await f.hostStates()).every((s) => s === HostState.MONITORED), 1000);
+      f.stack.stop();
+    });
+    const starts = f.drivers.of('im', 'MONITOR').map((c) => c.start);
+    expect(starts.filter((t) => t === 15_000)).toHaveLength(15);
+    expect(starts.filter((t) => t === 30_000)).toHaveLength(15);
+    expect(starts.filter((t) => t === 45_000)).toHaveLength(10);
+    // oldest host first
+    expect(f.drivers.of('im').slice(0, 15).map((c) => c.id)).toEqual([...Array(15).keys()]);
+  });
+
+  it('keeps a host INIT until its first answer, fills the share from it, and monitors it again after MONITORING_INTERVAL', async () => {
+    const f = stackFixture({
+      profile: { extends: 'opennebula-4.4', api: { callMs: 0, methodMs: {}, poolObjectMs: 0 } },
+      drivers: { monitorMs: 2000, shape: () => ({ cores: 4, memoryMiB: 8192 }) },
+    });
+    const seen = await f.clock.run(async () => {
+      await f.call('one.host.allocate', 'h0', 'dummy', 'dummy', -1);
+      f.stack.start();
+      await f.clock.sleep(15_500);
+      const during = parseHost((await f.call('one.host.info', 0)) as string);
+      await f.clock.sleep(2_000);
+      const after = parseHost((await f.call('one.host.info', 0)) as string);
+      await f.clock.sleep(120_000);
+      f.stack.stop();
+      return { during, after };
+    });
+    expect(seen.during.state).toBe(HostState.MONITORING_INIT);
+    expect(seen.after.state).toBe(HostState.MONITORED);
+    expect(seen.after.share).toMatchObject({ totalCpu: 400, maxCpu: 400, totalMem: 8192 * 1024, maxMem: 8192 * 1024 });
+    expect(getSingle(seen.after.template, 'HYPERVISOR')).toBe('dummy');
+    expect(seen.after.monitoring?.timestamp).toBeGreaterThan(0);
+    // monitored at 15 s, then again once 60 s have passed since its answer (at 17 s): the 90 s run
+    expect(f.drivers.of('im').map((c) => c.start)).toEqual([15_000, 90_000]);
+  });
+
+  it('puts a host whose monitor fails in ERROR with the reason, and back to MONITORED when it answers again', async () => {
+    let reachable = false;
+    const f = stackFixture({
+      profile: { extends: 'opennebula-4.4' },
+      drivers: { failMonitor: () => (reachable ? undefined : 'ssh: connect to host h0 port 22: Connection refused') },
+    });
+    const states = await f.clock.run(async () => {
+      await f.call('one.host.allocate', 'h0', 'dummy', 'dummy', -1);
+      f.stack.start();
+      await f.clock.sleep(20_000);
+      const failed = parseHost((await f.call('one.host.info', 0)) as string);
+      reachable = true;
+      await f.clock.sleep(90_000);
+      const healed = parseHost((await f.call('one.host.info', 0)) as string);
+      f.stack.stop();
+      return { failed, healed };
+    });
+    expect(states.failed.state).toBe(HostState.ERROR);
+    expect(getSingle(states.failed.template, 'ERROR')).toMatch(/Error monitoring Host h0 \(0\): ssh: connect to host h0 port 22: Connection refused$/);
+    expect(states.healed.state).toBe(HostState.MONITORED);
+    expect(getSingle(states.healed.template, 'ERROR')).toBeUndefined();
+  });
+});
+
+describe('parseMonitor', () => {
+  it('reads the probes KEY=VALUE lines, quoted or not, and needs TOTALCPU and TOTALMEMORY', () => {
+    expect(parseMonitor('HYPERVISOR=kvm\nTOTALCPU=800\nUSEDCPU=100\nTOTALMEMORY=16777216\nMODELNAME="Intel Xeon"\n')).toMatchObject({
+      hypervisor: 'kvm',
+      totalCpu: 800,
+      usedCpu: 100,
+      freeCpu: 700,
+      totalMemKiB: 16777216,
+      freeMemKiB: 16777216,
+      attributes: { MODELNAME: 'Intel Xeon' },
+    });
+    expect(parseMonitor('HYPERVISOR=kvm TOTALCPU=800')).toBeUndefined();
+  });
+});

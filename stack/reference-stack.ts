@@ -1,0 +1,171 @@
+/**
+ * The reference stack: our own head node, faithful to OpenNebula's deploy path knob for knob,
+ * with every known pathology switchable (DESIGN.md "The reference stack"). It is reached only
+ * through its API method table, and reaches its drivers only through opennebula/driver.ts.
+ *
+ *   const stack = new ReferenceStack({ clock, profile: resolveProfile('opennebula-4.4'), launcher });
+ *   stack.start();                                   // monitoring and scheduler timers
+ *   await stack.api.call('one.vm.allocate', ['oneadmin:oneadmin', 'CPU=1 MEMORY=512']);
+ *   stack.stop();                                    // cancels the timers so a virtual run can end
+ *
+ * Where each pathology lives:
+ *   sched-ignores-max-host  Scheduler: one VM per host per cycle          (scheduler.ts)
+ *   vmm-host-lock           VMM pool: one action per host at a time       (action-pool.ts HostSerialPool)
+ *   vertical-pipeline       TM and VMM pools of one worker each           (here)
+ *   ssh-per-action          drivers launched with transport 'ssh'          (here, DriverArguments)
+ *   direct-io               disks handed to the VMM with cache 'none'      (vm-manager.ts)
+ */
+import type { Clock } from '../sim/clock.js';
+import type { DriverLauncher, Drivers } from '../opennebula/driver.js';
+import { VmState } from '../opennebula/states.js';
+import { setSingle } from '../opennebula/template.js';
+import { HostSerialPool, threadPool, type ActionPool } from './action-pool.js';
+import { StackApi } from './api.js';
+import { ApiGate } from './api-gate.js';
+import { hostMethods } from './api-host.js';
+import { systemMethods } from './api-system.js';
+import { templateMethods } from './api-template.js';
+import { vmMethods } from './api-vm.js';
+import type { HeadNode } from './head-node.js';
+import { DEFAULT_IMAGES, ImageCatalog } from './image-catalog.js';
+import { InformationManager } from './information-manager.js';
+import { Lifecycle } from './lifecycle.js';
+import type { HostShare } from './placement.js';
+import { HostPool, TemplatePool, VmPool } from './pools.js';
+import type { StackProfile } from './profile.js';
+import { ctime, type ImageRecord } from './records.js';
+import { Scheduler, type CycleResult } from './scheduler.js';
+import { TransferManager } from './transfer-manager.js';
+import { VirtualMachineManager } from './vm-manager.js';
+import { HostState } from '../opennebula/states.js';
+
+export interface ReferenceStackOptions {
+  clock: Clock;
+  /** a resolved profile (see resolveProfile) */
+  profile: StackProfile;
+  launcher: DriverLauncher;
+  /** user -> password for session strings "user:password"; the scheduler calls as oneadmin */
+  users?: Readonly<Record<string, string>>;
+  /** the image catalog DISKs may name; default: image 0 "base", qcow2, in datastore 1 */
+  images?: readonly ImageRecord[];
+  /** the head node's hostname in transfer lines (`<frontend>:<image source>`) */
+  frontend?: string;
+  /** called after every scheduling cycle with what it dispatched (mm_sched's log, as data) */
+  onSchedulerCycle?: (result: CycleResult) => void;
+}
+
+export const DEFAULT_USERS: Readonly<Record<string, string>> = { oneadmin: 'oneadmin' };
+
+export class ReferenceStack {
+  readonly api: StackApi;
+  readonly profile: StackProfile;
+  /** the drivers as launched, with the arguments the profile implies */
+  readonly drivers: Drivers;
+  private readonly node: HeadNode;
+  private readonly im: InformationManager;
+  private readonly scheduler: Scheduler;
+  private readonly gate: ApiGate;
+
+  constructor(options: ReferenceStackOptions) {
+    const { clock, profile } = options;
+    const users = options.users ?? DEFAULT_USERS;
+    const adminPassword = users.oneadmin;
+    if (adminPassword === undefined) {
+      throw new Error('reference stack: users must include oneadmin, the account the scheduler dispatches with');
+    }
+    this.profile = profile;
+    const on = profile.pathologies;
+    // oned execs its drivers when it boots; the transport is what ssh-per-action changes
+    this.drivers = options.launcher({ transport: on['ssh-per-action'] ? 'ssh' : 'persistent' });
+    const threads = (n: number): number => (on['vertical-pipeline'] ? 1 : n);
+    const vmmPool: ActionPool = on['vmm-host-lock']
+      ? new HostSerialPool(threads(profile.vmm.threads))
+      : threadPool(threads(profile.vmm.threads));
+
+    const vms = new VmPool();
+    const hosts = new HostPool();
+    const lifecycle = new Lifecycle({
+      clock,
+      vms,
+      hosts,
+      tm: new TransferManager(this.drivers.tm, threadPool(threads(profile.tm.threads)), options.frontend ?? 'frontend'),
+      vmm: new VirtualMachineManager(this.drivers.vmm, vmmPool, on['direct-io'] ? 'none' : 'default'),
+    });
+    this.node = {
+      clock,
+      profile,
+      vms,
+      hosts,
+      templates: new TemplatePool(),
+      images: new ImageCatalog(options.images ?? DEFAULT_IMAGES),
+      lifecycle,
+    };
+    this.gate = new ApiGate(clock, profile.api);
+    this.api = new StackApi(
+      {
+        ...systemMethods(this.node),
+        ...hostMethods(this.node),
+        ...vmMethods(this.node),
+        ...templateMethods(this.node),
+      },
+      this.gate,
+      users,
+    );
+    this.im = new InformationManager(clock, hosts, this.drivers.im, threadPool(profile.im.threads), profile.monitoring);
+    const session = `oneadmin:${adminPassword}`;
+    this.scheduler = new Scheduler(
+      clock,
+      {
+        // mm_sched reads the pools over XML-RPC: it pays for the dumps on the API's workers
+        load: async (maxVm) => {
+          const pending = await this.gate.serve('one.vmpool.info', () => vms.pending(maxVm), () => vms.size);
+          const monitored = await this.gate.serve('one.hostpool.info', () => schedulableHosts(hosts), () => hosts.size);
+          return { vms: pending.map((vm) => ({ id: vm.id, cpu: vm.cpu, memoryMiB: vm.memoryMiB })), hosts: monitored };
+        },
+        deploy: (vmId, hostId) => this.api.call('one.vm.deploy', [session, vmId, hostId, false, 0]),
+        setSchedMessage: (vmId, message) => {
+          const vm = vms.get(vmId);
+          if (vm?.state !== VmState.PENDING) return;
+          vm.userTemplate = setSingle(vm.userTemplate, 'SCHED_MESSAGE', `${ctime(clock.epochMs())}: ${message}`);
+        },
+      },
+      profile.scheduler,
+      {
+        oneVmPerHost: on['sched-ignores-max-host'],
+        ...(options.onSchedulerCycle ? { onCycle: options.onSchedulerCycle } : {}),
+      },
+    );
+  }
+
+  /** Starts the information manager's and the scheduler's timers. */
+  start(): void {
+    this.im.start();
+    this.scheduler.start();
+  }
+
+  /** Cancels every timer of the head node; driver actions already sent still complete. */
+  stop(): void {
+    this.im.stop();
+    this.scheduler.stop();
+  }
+
+  /** Driver round trips (TM and VMM) the head node is waiting on. */
+  get actionsInFlight(): number {
+    return this.node.lifecycle.actionsInFlight;
+  }
+}
+
+/** The hosts mm_sched considers: `/HOST_POOL/HOST[STATE=1 or STATE=2]` (research 2.4). */
+function schedulableHosts(hosts: HostPool): HostShare[] {
+  return hosts
+    .all()
+    .filter((h) => (h.state === HostState.MONITORED || h.state === HostState.MONITORING_MONITORED) && h.monitor)
+    .map((h) => ({
+      id: h.id,
+      maxCpu: h.monitor!.totalCpu,
+      maxMemKiB: h.monitor!.totalMemKiB,
+      cpuUsage: h.cpuUsage,
+      memUsageKiB: h.memUsageKiB,
+      runningVms: h.vmIds.size,
+    }));
+}
