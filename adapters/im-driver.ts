@@ -1,0 +1,79 @@
+import {
+  failure,
+  success,
+  type DriverTransport,
+  type InformationDriver,
+  type MadReply,
+  type MonitorRequest,
+} from '../opennebula/driver.js';
+import { faultMessage, never, type FarmCore } from './farm-core.js';
+import type { FarmEvent } from './farm-events.js';
+import type { FarmHost } from './host.js';
+
+/**
+ * The dummy IM driver: MONITOR answers the host's capacity and what its guests use now, as
+ * OpenNebula's probes print it (KEY=VALUE lines; CPU in percent of a core, memory in KiB).
+ * Unlike OpenNebula's dummy probes, which make usage up, these are the farm's real figures:
+ * USEDCPU is what the guests' CPU work takes at this instant, USEDMEMORY what deploys reserved.
+ */
+export class FarmInformationDriver implements InformationDriver {
+  constructor(
+    private readonly core: FarmCore,
+    private readonly transport: DriverTransport,
+  ) {}
+
+  async monitor(request: MonitorRequest): Promise<MadReply> {
+    const { core } = this;
+    const host = core.host(request.hostname);
+    const index = host?.index ?? -1;
+    const base: FarmEvent = { t: core.clock.now(), type: 'im.start', host: request.hostname, action: 'MONITOR' };
+    core.emit(base);
+    core.instrument.begin('im', index, base.t);
+    const reply = await this.run(request, host);
+    const t = core.clock.now();
+    core.instrument.finish('im', index, t);
+    const end: FarmEvent = { ...base, t, type: 'im.end', result: reply.result };
+    if (reply.result === 'FAILURE') end.info = reply.info;
+    core.emit(end);
+    return reply;
+  }
+
+  private async run(request: MonitorRequest, host: FarmHost | undefined): Promise<MadReply> {
+    const { core } = this;
+    const { hostId, hostname } = request;
+    const op = 'im.monitor';
+    const key = core.actionKey(op, undefined, host, hostname);
+    const unreachable = await core.reach(hostname, this.transport, op, undefined, key);
+    if (unreachable !== undefined) return failure('MONITOR', hostId, unreachable);
+    const h = host!;
+    const fault = core.decide(op, h, undefined, key);
+    if (fault.kind === 'hang') return never();
+    const failed = await core.work(h, core.latency.im.monitor, key);
+    if (failed !== undefined) return failure('MONITOR', hostId, failed);
+    if (fault.kind === 'fail') return failure('MONITOR', hostId, fault.message ?? faultMessage(op, h.name));
+    return success('MONITOR', hostId, monitorLines(h).join('\n'));
+  }
+}
+
+/** The probe output for `host` now. */
+export function monitorLines(host: FarmHost): string[] {
+  const totalCpu = host.cores * 100;
+  const usedCpu = Math.min(totalCpu, Math.round(host.cpu.rate * 100));
+  const totalKiB = host.memoryMiB * 1024;
+  const usedKiB = host.usedMemoryMiB * 1024;
+  return [
+    'HYPERVISOR=dummy',
+    `HOSTNAME=${host.name}`,
+    'ARCH=x86_64',
+    'MODELNAME="Stampede emulated host"',
+    'CPUSPEED=2200',
+    `TOTALCPU=${totalCpu}`,
+    `USEDCPU=${usedCpu}`,
+    `FREECPU=${totalCpu - usedCpu}`,
+    `TOTALMEMORY=${totalKiB}`,
+    `USEDMEMORY=${usedKiB}`,
+    `FREEMEMORY=${totalKiB - usedKiB}`,
+    'NETRX=0',
+    'NETTX=0',
+  ];
+}
