@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../opennebula/template.js';
 import { ImageCatalog } from './image-catalog.js';
 import type { VmRecord } from './records.js';
+import { parseTransferLine } from '../opennebula/transfer-file.js';
 import { epilogLines, prologLines } from './transfer-manager.js';
 import { defineVm } from './vm-template.js';
 
@@ -22,6 +23,14 @@ describe('transfer files', () => {
       'MKIMAGE shared 64 qcow2 host03:/var/lib/one/datastores/0/17/disk.2 17 0',
       'CONTEXT shared /var/lib/one/vms/17/context.sh host03:/var/lib/one/datastores/0/17/disk.3 17 0',
     ]);
+  });
+
+  it('writes lines the TM driver side reads back to the same commands', () => {
+    const vm = vmFrom(TEMPLATE, 17);
+    for (const line of [...prologLines(vm, 'host03', 'frontend'), ...epilogLines(vm, 'host03')]) {
+      expect(parseTransferLine(line)).toMatchObject({ vmId: 17 });
+    }
+    expect(parseTransferLine(prologLines(vm, 'host03', 'frontend')[2]!)).toMatchObject({ action: 'MKIMAGE', sizeMb: 64, format: 'qcow2', dsId: 0 });
   });
 
   it('writes the epilog: each disk deleted from its datastore, then the VM directory', () => {

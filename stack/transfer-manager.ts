@@ -4,6 +4,7 @@
  * workers. CONTEXT travels in the prolog as in 4.4 (7.x moved it into the VMM's TM_COMMAND).
  */
 import { failure, type MadReply, type TransferDriver, type TransferRequest } from '../opennebula/driver.js';
+import { formatTransferLine, type TransferCommand } from '../opennebula/transfer-file.js';
 import type { ActionPool } from './action-pool.js';
 import { DATASTORES_DIR, SYSTEM_DS_ID, SYSTEM_DS_TM_MAD, VMS_DIR } from './image-catalog.js';
 import type { VmRecord } from './records.js';
@@ -12,41 +13,64 @@ export function diskPath(hostname: string, vmId: number, diskId: number): string
   return `${hostname}:${DATASTORES_DIR}/${SYSTEM_DS_ID}/${vmId}/disk.${diskId}`;
 }
 
-/** The prolog: one line per disk in DISK_ID order, then the context disk. */
-export function prologLines(vm: VmRecord, hostname: string, frontend: string): string[] {
-  const lines = vm.disks.map((disk) => {
-    const target = diskPath(hostname, vm.id, disk.diskId);
+/** The prolog: one action per disk in DISK_ID order, then the context disk. */
+export function prologCommands(vm: VmRecord, hostname: string, frontend: string): TransferCommand[] {
+  const commands = vm.disks.map((disk): TransferCommand => {
+    const placed = { vmId: vm.id, target: diskPath(hostname, vm.id, disk.diskId) };
     switch (disk.kind) {
-      case 'image': {
-        const verb = disk.persistent ? 'LN' : 'CLONE';
-        return `${verb} ${disk.tmMad} ${frontend}:${disk.source} ${target} ${vm.id} ${disk.datastoreId}`;
-      }
+      case 'image':
+        return {
+          action: disk.persistent ? 'LN' : 'CLONE',
+          tmMad: disk.tmMad,
+          source: `${frontend}:${disk.source}`,
+          dsId: disk.datastoreId!,
+          ...placed,
+        };
       case 'fs':
-        return `MKIMAGE ${SYSTEM_DS_TM_MAD} ${disk.sizeMiB} ${disk.format} ${target} ${vm.id} ${SYSTEM_DS_ID}`;
+        return { action: 'MKIMAGE', tmMad: SYSTEM_DS_TM_MAD, sizeMb: disk.sizeMiB, format: disk.format, dsId: SYSTEM_DS_ID, ...placed };
       case 'swap':
-        return `MKSWAP ${SYSTEM_DS_TM_MAD} ${disk.sizeMiB} ${target} ${vm.id} ${SYSTEM_DS_ID}`;
+        return { action: 'MKSWAP', tmMad: SYSTEM_DS_TM_MAD, sizeMb: disk.sizeMiB, dsId: SYSTEM_DS_ID, ...placed };
     }
   });
   if (vm.context) {
-    const target = diskPath(hostname, vm.id, Number(vm.context.DISK_ID));
-    lines.push(`CONTEXT ${SYSTEM_DS_TM_MAD} ${VMS_DIR}/${vm.id}/context.sh ${target} ${vm.id} ${SYSTEM_DS_ID}`);
+    commands.push({
+      action: 'CONTEXT',
+      tmMad: SYSTEM_DS_TM_MAD,
+      files: [`${VMS_DIR}/${vm.id}/context.sh`],
+      target: diskPath(hostname, vm.id, Number(vm.context.DISK_ID)),
+      vmId: vm.id,
+      dsId: SYSTEM_DS_ID,
+    });
   }
-  return lines;
+  return commands;
 }
 
 /** The epilog: each disk deleted (a persistent one moved back), then the VM directory. */
-export function epilogLines(vm: VmRecord, hostname: string): string[] {
-  const lines = vm.disks.map((disk) => {
+export function epilogCommands(vm: VmRecord, hostname: string): TransferCommand[] {
+  const commands = vm.disks.map((disk): TransferCommand => {
     const target = diskPath(hostname, vm.id, disk.diskId);
     if (disk.kind === 'image' && disk.persistent) {
-      return `MVDS ${disk.tmMad} ${target} ${disk.source} ${vm.id} ${disk.datastoreId}`;
+      // moved from the host back over the image: the disk is the source, the image the target
+      return { action: 'MVDS', tmMad: disk.tmMad, source: target, target: disk.source!, vmId: vm.id, dsId: disk.datastoreId! };
     }
-    const [tmMad, dsId] = disk.kind === 'image' ? [disk.tmMad, disk.datastoreId] : [SYSTEM_DS_TM_MAD, SYSTEM_DS_ID];
-    return `DELETE ${tmMad} ${target} ${vm.id} ${dsId}`;
+    return disk.kind === 'image'
+      ? { action: 'DELETE', tmMad: disk.tmMad, target, vmId: vm.id, dsId: disk.datastoreId! }
+      : { action: 'DELETE', tmMad: SYSTEM_DS_TM_MAD, target, vmId: vm.id, dsId: SYSTEM_DS_ID };
   });
-  lines.push(`DELETE ${SYSTEM_DS_TM_MAD} ${hostname}:${DATASTORES_DIR}/${SYSTEM_DS_ID}/${vm.id} ${vm.id} ${SYSTEM_DS_ID}`);
-  return lines;
+  commands.push({
+    action: 'DELETE',
+    tmMad: SYSTEM_DS_TM_MAD,
+    target: `${hostname}:${DATASTORES_DIR}/${SYSTEM_DS_ID}/${vm.id}`,
+    vmId: vm.id,
+    dsId: SYSTEM_DS_ID,
+  });
+  return commands;
 }
+
+export const prologLines = (vm: VmRecord, hostname: string, frontend: string): string[] =>
+  prologCommands(vm, hostname, frontend).map(formatTransferLine);
+
+export const epilogLines = (vm: VmRecord, hostname: string): string[] => epilogCommands(vm, hostname).map(formatTransferLine);
 
 export class TransferManager {
   constructor(
