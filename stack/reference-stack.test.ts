@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LcmState, VmState } from '../opennebula/states.js';
 import type { VmmRequest } from '../opennebula/driver.js';
 import { getSingle } from '../opennebula/template.js';
+import { ReferenceStack } from './reference-stack.js';
 import { SMALL_VM, stackFixture, type FixtureOptions } from './test-support/stack-fixture.js';
 
 /** 16 hosts, then `vms` VMs allocated at once; returns the fixture once every VM has settled. */
@@ -87,6 +88,30 @@ describe('ReferenceStack pathologies in the driver pools', () => {
     };
     expect(await caches(true)).toEqual(['file:none', 'fs:none', 'context:none']);
     expect(await caches(false)).toEqual(['file:default', 'fs:default', 'context:default']);
+  });
+});
+
+describe('ReferenceStack lifecycle', () => {
+  it('stop() cancels every timer, so a virtual run ends; start() is idempotent', async () => {
+    const f = stackFixture({ profile: 'opennebula-4.4' });
+    await f.clock.run(async () => {
+      f.stack.start();
+      f.stack.start();
+      await f.addHosts(2);
+      await f.clock.sleep(100_000);
+      f.stack.stop();
+    });
+    expect(f.clock.pending()).toBe(0);
+    // two hosts monitored at the 15 s run, again at the 75 s run (MONITORING_INTERVAL after their
+    // answer, in whole seconds), and no more: the timers are gone
+    expect(f.drivers.of('im').map((c) => c.start)).toEqual([15_000, 15_000, 75_000, 75_000]);
+  });
+
+  it('needs a oneadmin account for its scheduler', () => {
+    const f = stackFixture({ profile: 'optimized' });
+    expect(() => new ReferenceStack({ clock: f.clock, profile: f.profile, launcher: f.drivers.launcher, users: { alice: 'x' } })).toThrow(
+      /users must include oneadmin/,
+    );
   });
 });
 
