@@ -28,8 +28,7 @@
  * word, a comment on the last line without a newline), we report an error instead; a carriage
  * return counts as a blank so that CRLF files read as their author meant.
  */
-import { XMLValidator } from 'fast-xml-parser';
-import { elements, isElement, readXml, type XmlElement } from './xml-reader.js';
+import { elements, isElement, scanXml, XmlSyntaxError, type XmlElement } from './xml-reader.js';
 
 export interface SingleAttribute {
   name: string;
@@ -317,11 +316,16 @@ export function parseTemplateText(text: string): Template {
  * with text content; the last of a repeated key wins), and is dropped when empty.
  */
 export function parseTemplateXml(text: string): Template {
-  const verdict = XMLValidator.validate(text);
-  if (verdict !== true) {
-    throw new TemplateSyntaxError(verdict.err.line, verdict.err.col, `the XML template is malformed: ${verdict.err.msg}`);
+  let root: XmlElement;
+  try {
+    root = scanXml(text);
+  } catch (error) {
+    if (error instanceof XmlSyntaxError) {
+      throw new TemplateSyntaxError(error.line, error.column, `the XML template is malformed: ${error.reason}`);
+    }
+    throw error;
   }
-  return templateFromElement(readXml(text, 'The XML template'));
+  return templateFromElement(root);
 }
 
 /** The attributes under an element of oned's XML (TEMPLATE, USER_TEMPLATE, MONITORING, ...), in document order. */
@@ -330,8 +334,8 @@ export function templateFromElement(root: XmlElement): Template {
   for (const node of root.children) {
     if (!isElement(node)) continue;
     const only = node.children.length === 1 ? node.children[0] : undefined;
-    if (only !== undefined && !isElement(only)) {
-      template.push({ name: normalizeAttributeName(node.name), value: only.text });
+    if (typeof only === 'string') {
+      template.push({ name: normalizeAttributeName(node.name), value: only });
       continue;
     }
     const entries = elements(node);
@@ -339,7 +343,7 @@ export function templateFromElement(root: XmlElement): Template {
     const vector: Record<string, string> = {};
     for (const entry of entries) {
       const first = entry.children[0];
-      if (first !== undefined && !isElement(first)) setVectorValue(vector, entry.name, first.text);
+      if (typeof first === 'string') setVectorValue(vector, entry.name, first);
     }
     template.push({ name: normalizeAttributeName(node.name), vector });
   }
