@@ -15,6 +15,7 @@
  *   vmDocument(init), historyRecord(init), hostDocument(init), vmTemplateDocument(init):
  *         a complete document from the fields that matter, the rest at oned's defaults
  *   OWNER_USE_MANAGE   the permissions oned gives a new object under the default umask (110 000 000)
+ *   HistoryAction      the numbers of a history record's ACTION (vm.xsd), e.g. TERMINATE 27
  */
 import { LcmState, VmState } from './states.js';
 import type { Template } from './template.js';
@@ -45,6 +46,59 @@ export interface Lock {
   reqId?: number;
 }
 
+/** A history record's ACTION: the action that closed the record (or opened it), as vm.xsd numbers them. */
+export const HistoryAction = {
+  NONE: 0,
+  MIGRATE: 1,
+  LIVE_MIGRATE: 2,
+  SHUTDOWN: 3,
+  SHUTDOWN_HARD: 4,
+  UNDEPLOY: 5,
+  UNDEPLOY_HARD: 6,
+  HOLD: 7,
+  RELEASE: 8,
+  STOP: 9,
+  SUSPEND: 10,
+  RESUME: 11,
+  BOOT: 12,
+  DELETE: 13,
+  DELETE_RECREATE: 14,
+  REBOOT: 15,
+  REBOOT_HARD: 16,
+  RESCHED: 17,
+  UNRESCHED: 18,
+  POWEROFF: 19,
+  POWEROFF_HARD: 20,
+  DISK_ATTACH: 21,
+  DISK_DETACH: 22,
+  NIC_ATTACH: 23,
+  NIC_DETACH: 24,
+  DISK_SNAPSHOT_CREATE: 25,
+  DISK_SNAPSHOT_DELETE: 26,
+  TERMINATE: 27,
+  TERMINATE_HARD: 28,
+  DISK_RESIZE: 29,
+  DEPLOY: 30,
+  CHOWN: 31,
+  CHMOD: 32,
+  UPDATECONF: 33,
+  RENAME: 34,
+  RESIZE: 35,
+  UPDATE: 36,
+  SNAPSHOT_CREATE: 37,
+  SNAPSHOT_DELETE: 38,
+  SNAPSHOT_REVERT: 39,
+  DISK_SAVEAS: 40,
+  DISK_SNAPSHOT_REVERT: 41,
+  RECOVER: 42,
+  RETRY: 43,
+  MONITOR: 44,
+  DISK_SNAPSHOT_RENAME: 45,
+  ALIAS_ATTACH: 46,
+  ALIAS_DETACH: 47,
+} as const;
+export type HistoryAction = (typeof HistoryAction)[keyof typeof HistoryAction];
+
 /** One HISTORY record (7.4 `History::to_xml`): one per deploy or migration, SEQ from 0. */
 export interface HistoryRecord {
   oid: number;
@@ -70,7 +124,7 @@ export interface HistoryRecord {
   /** EPILOG start and end */
   estime: number;
   eetime: number;
-  /** the VMActions::Action that opened or closed the record (0 none, 27 terminate, ...) */
+  /** the HistoryAction that closed the record, or opened it (0 NONE, 27 TERMINATE, ...) */
   action: number;
   uid: number;
   gid: number;

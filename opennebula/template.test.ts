@@ -89,10 +89,10 @@ describe('parseTemplateText: what oned accepts', () => {
     ]);
   });
 
-  it('prefixes ONE_ to names that are not valid XML element names', () => {
+  it('prefixes ONE_ to names that are not valid XML element names, as oned 5+ does', () => {
     expect(parseTemplateText('1ST = a\n_X = b\nXMLDATA = c\nxmldata = d\n')).toEqual([
       { name: 'ONE_1ST', value: 'a' },
-      { name: 'ONE__X', value: 'b' },
+      { name: '_X', value: 'b' },
       { name: 'ONE_XMLDATA', value: 'c' },
       { name: 'XMLDATA', value: 'd' },
     ]);

@@ -9,8 +9,8 @@
  *            TYPE = "fs" ]            are NOT a separator for oned), `NAME = [ ]` is empty
  *   # comment                         to the end of the line, wherever an attribute may start
  *
- * Names are [A-Za-z0-9_]+ and upper-cased; a top-level name not starting with a letter, or
- * starting with "XML", gets the prefix ONE_ (oned keeps names valid as XML elements). Repeated
+ * Names are [A-Za-z0-9_]+ and upper-cased; a top-level name starting with a digit, or with
+ * "XML", gets the prefix ONE_ (oned keeps names valid as XML elements). Repeated
  * attributes are kept in order (two DISKs); inside a vector the first of a repeated key wins.
  * A value containing `]]>` is refused, as oned does (it would break the CDATA it renders).
  *
@@ -58,12 +58,15 @@ export function isVector(attribute: TemplateAttribute): attribute is VectorAttri
   return 'vector' in attribute;
 }
 
-/** oned's Attribute constructor: upper-case, and prefix ONE_ where the name would not be a valid XML element. */
+/**
+ * oned's Attribute constructor: upper-case, and prefix ONE_ where the name would not be a valid
+ * XML element (first character neither a letter nor '_', or the name starting with "XML" as written).
+ */
 export function normalizeAttributeName(name: string): string {
   const upper = name.toUpperCase();
   const first = name.charCodeAt(0);
-  const startsWithLetter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
-  return !startsWithLetter || name.startsWith('XML') ? `ONE_${upper}` : upper;
+  const validStart = (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first === 95;
+  return !validStart || name.startsWith('XML') ? `ONE_${upper}` : upper;
 }
 
 /** Sets a key on a vector without ever touching Object.prototype, whatever the key. */

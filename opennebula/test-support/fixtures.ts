@@ -10,6 +10,7 @@
  * Times are epoch seconds around 2026-11-25, like the samples.
  */
 import {
+  HistoryAction,
   historyRecord,
   hostDocument,
   vmDocument,
@@ -68,7 +69,7 @@ export function runningVm(id = 5): VmDocument {
     ],
     template: vmAttributes(id, true),
     history: [
-      historyRecord({ oid: id, seq: 0, hostname: 'dummyhost0', hid: 0, stime: T0 + 10, etime: T0 + 20, pstime: T0 + 10, petime: T0 + 12, rstime: T0 + 12, retime: T0 + 20, action: 17 }),
+      historyRecord({ oid: id, seq: 0, hostname: 'dummyhost0', hid: 0, stime: T0 + 10, etime: T0 + 20, pstime: T0 + 10, petime: T0 + 12, rstime: T0 + 12, retime: T0 + 20, action: HistoryAction.RESCHED }),
       historyRecord({ oid: id, seq: 1, hostname: 'dummyhost1', hid: 1, stime: T0 + 21, pstime: T0 + 21, petime: T0 + 22, rstime: T0 + 22 }),
     ],
   });
@@ -115,7 +116,7 @@ export function doneVm(id = 7): VmDocument {
         retime: T0 + 58,
         estime: T0 + 58,
         eetime: T0 + 60,
-        action: 27,
+        action: HistoryAction.TERMINATE,
         uid: 0,
         gid: 0,
         requestId: '4242',
