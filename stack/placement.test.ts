@@ -24,6 +24,17 @@ describe('CyclePlan', () => {
     expect(plan.order).toEqual([0, 1]);
   });
 
+  it('ranks again before every VM when asked to, so striping spreads a cycle over the hosts', () => {
+    const plan = new CyclePlan([host(0), host(1), host(2)], { policy: 'striping', maxHost: 10, hypervisorMem: 0, rerank: true });
+    const placed: number[] = [];
+    for (let id = 0; id < 6; id += 1) {
+      const target = plan.order[0]!;
+      plan.commit({ id, cpu: 0.5, memoryMiB: 64 }, target);
+      placed.push(target);
+    }
+    expect(placed).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
   it('refuses a host for CPU (in percent of a core), then memory net of the hypervisor share, then the dispatch limit', () => {
     const plan = new CyclePlan([host(0, 0, { cpuUsage: 760 }), host(1, 0, { maxMemKiB: 1024 * 1024 }), host(2)], {
       policy: 'striping',

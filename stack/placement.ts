@@ -2,7 +2,9 @@
  * One scheduling cycle's view of the hosts, as mm_sched keeps it (Scheduler.cc match/dispatch):
  * hosts are ranked once, when the cycle starts, by the policy over RUNNING_VMS; each dispatch
  * then adds the VM to its host's share and dispatch count, so later VMs of the same cycle see the
- * host fuller but keep the cycle's ranking.
+ * host fuller but keep the cycle's ranking. With MAX_HOST above 1 that ranking piles a cycle's
+ * VMs onto the first hosts until they are full, whatever the policy; `rerank` (not an
+ * OpenNebula knob) ranks again before every VM instead, as a scheduler that meant it would.
  */
 import { cpuShare } from './pools.js';
 
@@ -34,6 +36,8 @@ export interface CyclePlanOptions {
   maxHost: number;
   /** fraction of host memory kept for the hypervisor */
   hypervisorMem: number;
+  /** rank again before each VM, counting this cycle's dispatches (default: once per cycle) */
+  rerank?: boolean;
 }
 
 interface Slot {
@@ -43,27 +47,30 @@ interface Slot {
 }
 
 export class CyclePlan {
-  private readonly ranked: Slot[];
+  private ranked: Slot[];
   private readonly byId = new Map<number, Slot>();
+  private readonly compare: (a: Slot, b: Slot) => number;
 
   constructor(
     hosts: readonly HostShare[],
     private readonly options: CyclePlanOptions,
   ) {
     const sign = options.policy === 'packing' ? 1 : -1;
+    // higher rank first; equal ranks in host id order, so a run is reproducible
+    this.compare = (a, b) => sign * (b.share.runningVms - a.share.runningVms) || a.share.id - b.share.id;
     this.ranked = hosts
       .map((share) => ({
         share: { ...share },
         usableMemKiB: share.maxMemKiB * (1 - options.hypervisorMem),
         dispatched: 0,
       }))
-      // higher rank first; equal ranks in host id order, so a run is reproducible
-      .sort((a, b) => sign * (b.share.runningVms - a.share.runningVms) || a.share.id - b.share.id);
+      .sort(this.compare);
     for (const slot of this.ranked) this.byId.set(slot.share.id, slot);
   }
 
-  /** Host ids in this cycle's rank order. */
+  /** Host ids in rank order: the cycle's, or the current one when reranking. */
   get order(): number[] {
+    if (this.options.rerank) this.ranked = this.ranked.sort(this.compare);
     return this.ranked.map((slot) => slot.share.id);
   }
 

@@ -40,6 +40,11 @@ export const schedulerKnobsSchema = z.strictObject({
   HYPERVISOR_MEM: z.number().min(0).max(1),
   /** DEFAULT_SCHED policy: 0 packing (fullest host first), 1 striping (emptiest first) */
   POLICY: z.enum(['packing', 'striping']),
+  /**
+   * Not an OpenNebula knob: rank the hosts again before each VM instead of once per cycle as
+   * mm_sched does (placement.ts). Off, a cycle with MAX_HOST > 1 fills hosts in the cycle's order.
+   */
+  RERANK_PER_DISPATCH: z.boolean(),
 });
 
 /** 4.4's information manager (oned.conf; research 5.7). */
@@ -122,6 +127,7 @@ export const OPENNEBULA_4_4: StackProfile = {
     MAX_HOST: 1,
     HYPERVISOR_MEM: 0.1,
     POLICY: 'striping',
+    RERANK_PER_DISPATCH: false,
   },
   // oned.conf has MANAGER_TIMER commented out: the code default, 15 s, applies
   monitoring: { MANAGER_TIMER: 15, HOST_PER_INTERVAL: 15, MONITORING_INTERVAL: 60 },
@@ -150,6 +156,9 @@ export const OPTIMIZED: StackProfile = {
     MAX_HOST: 1024,
     HYPERVISOR_MEM: 0.1,
     POLICY: 'striping',
+    // with 1024 per host per cycle, mm_sched's once-per-cycle ranking would pack a burst onto the
+    // first hosts; striping that means it spreads the burst
+    RERANK_PER_DISPATCH: true,
   },
   monitoring: { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 1024, MONITORING_INTERVAL: 60 },
   tm: { threads: 128 },

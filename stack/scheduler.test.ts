@@ -11,6 +11,7 @@ const KNOBS_4_4: SchedulerKnobs = {
   MAX_HOST: 1,
   HYPERVISOR_MEM: 0.1,
   POLICY: 'striping',
+  RERANK_PER_DISPATCH: false,
 };
 
 /** A head node reduced to what the scheduler sees: pending VMs leave the queue when deployed. */
@@ -84,6 +85,16 @@ describe('Scheduler', () => {
     expect(busy).toHaveLength(1);
     // static striping ranks fill host 0 first: 32 VMs of CPU 0.25 fill its 8 cores
     expect(busy[0]!.dispatched.filter((d) => d.hostId === 0)).toHaveLength(32);
+  });
+
+  it('with RERANK_PER_DISPATCH a burst smaller than the farm lands one VM per host', async () => {
+    const knobs = { ...KNOBS_4_4, SCHED_INTERVAL: 1, MAX_DISPATCH: 0, MAX_HOST: 1024 };
+    const stacked = await runUntilEmpty(knobs, false, 32, 16);
+    expect(new Set(stacked[0]!.dispatched.map((d) => d.hostId))).toEqual(new Set([0]));
+    const spread = await runUntilEmpty({ ...knobs, RERANK_PER_DISPATCH: true }, false, 32, 16);
+    const perHost = new Map<number, number>();
+    for (const d of spread[0]!.dispatched) perHost.set(d.hostId, (perHost.get(d.hostId) ?? 0) + 1);
+    expect([...perHost.values()]).toEqual(Array(16).fill(2));
   });
 
   it('considers at most MAX_VM pending VMs per cycle', async () => {

@@ -15,6 +15,7 @@ export interface SchedulerKnobs {
   MAX_HOST: number;
   HYPERVISOR_MEM: number;
   POLICY: PlacementPolicy;
+  RERANK_PER_DISPATCH: boolean;
 }
 
 /** What the scheduler reads and calls: oned's pools and API, as mm_sched reached them over XML-RPC. */
@@ -96,6 +97,7 @@ export class Scheduler {
       policy: this.knobs.POLICY,
       maxHost: this.options.oneVmPerHost ? 1 : this.knobs.MAX_HOST,
       hypervisorMem: this.knobs.HYPERVISOR_MEM,
+      rerank: this.knobs.RERANK_PER_DISPATCH,
     });
     const result: CycleResult = { at, considered: vms.length, dispatched: [], unplaced: [] };
     const limit = this.knobs.MAX_DISPATCH;
