@@ -4,6 +4,7 @@
  * the TM's and VMM's replies. States and failure states follow 7.x, which our documents follow.
  */
 import type { Clock } from '../sim/clock.js';
+import { HistoryAction } from '../opennebula/documents.js';
 import type { MadReply } from '../opennebula/driver.js';
 import { LcmState, VmState, vmDisplayState } from '../opennebula/states.js';
 import { removeAttribute, setSingle } from '../opennebula/template.js';
@@ -12,9 +13,6 @@ import { ctime, epochSeconds, type HostRecord, type VmRecord } from './records.j
 import type { TransferManager } from './transfer-manager.js';
 import type { VirtualMachineManager } from './vm-manager.js';
 import { SYSTEM_DS_ID, SYSTEM_DS_TM_MAD } from './image-catalog.js';
-
-/** VMActions::Action numbers written into HISTORY/ACTION (7.x include/VMActions.h). */
-export const HistoryAction = { NONE: 0, TERMINATE: 27, TERMINATE_HARD: 28 } as const;
 
 const FAILURE_STATES: ReadonlySet<number> = new Set([
   LcmState.BOOT_FAILURE,
