@@ -17,7 +17,7 @@
  */
 import type { Clock } from '../sim/clock.js';
 import type { DriverLauncher, Drivers } from '../opennebula/driver.js';
-import { VmState } from '../opennebula/states.js';
+import { HostState, VmState } from '../opennebula/states.js';
 import { setSingle } from '../opennebula/template.js';
 import { HostSerialPool, threadPool, type ActionPool } from './action-pool.js';
 import { StackApi } from './api.js';
@@ -37,7 +37,6 @@ import { ctime, type ImageRecord } from './records.js';
 import { Scheduler, type CycleResult } from './scheduler.js';
 import { TransferManager } from './transfer-manager.js';
 import { VirtualMachineManager } from './vm-manager.js';
-import { HostState } from '../opennebula/states.js';
 
 export interface ReferenceStackOptions {
   clock: Clock;
