@@ -22,7 +22,8 @@
  *   parseTemplateText(text), parseTemplateXml(text)
  *   templateFromElement(el)  the attributes under an element of a parsed oned document
  *   renderTemplate(t)        the text form, which parseTemplate reads back to the same template
- *   getSingle, getVectors, getVector, setSingle, removeAttribute, normalizeAttributeName, isVector
+ *   getSingle, getVectors, getVector, setSingle, removeAttribute, normalizeAttributeName, isVector,
+ *   setVectorValue(vector, key, value)   sets a key safely, whatever its name (even __proto__)
  *
  * Where oned accepts input only by accident of its lexer (an unterminated quote read as a bare
  * word, a comment on the last line without a newline), we report an error instead; a carriage
