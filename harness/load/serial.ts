@@ -2,19 +2,20 @@ import { markIntended, sendAllocate } from './allocate.js';
 import type { LoadMode } from './types.js';
 
 /**
- * One request after another, as the study's client did (a loop of `onevm create`): request i is
- * due when request i-1 has been answered, and that is its START. The START of the last VM minus
- * the first is the time the client itself took to submit the burst; it is in the trace for the
- * `serial-submit` detector, and it does not inflate START-PENDING, which stays the stack's answer
- * time plus the client's own per-request overhead.
+ * One request after another, as the study's client did (a loop of `onevm create`). The user
+ * asked for the whole burst at once, so every request is due at the burst's start: time a VM
+ * spends waiting for the client to get round to it counts in its START-PENDING (no coordinated
+ * omission), and START-PENDING growing with the position in the burst is the `serial-submit`
+ * signature. The `send` events show when each request really left.
  */
 export const serial: LoadMode = {
   name: 'serial',
-  description: 'one request after another, each due when the previous one was answered',
+  description: 'one request after another, all due at the burst start (the study-era CLI loop)',
   async run(ctx, submissions) {
+    const t0 = ctx.clock.now();
+    for (const s of submissions) markIntended(ctx, s, t0);
     for (const s of submissions) {
       if (ctx.signal?.aborted) return;
-      markIntended(ctx, s, ctx.clock.now());
       await sendAllocate(ctx, s);
     }
   },
