@@ -28,7 +28,7 @@ describe('parseVmPool', () => {
   });
 
   it('says what is wrong with a document that is not a VM pool', () => {
-    expect(() => parseVmPool('<HOST_POOL/>')).toThrow('one.vmpool.info answered a document without a VM_POOL element');
+    expect(() => parseVmPool('<HOST_POOL/>')).toThrow('one.vmpool.info answered <HOST_POOL> instead of a VM_POOL document');
   });
 });
 

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { child, children, scanXml, text, type XmlElement } from '../opennebula/xml-reader.js';
 import { UserError } from './errors.js';
 import type { StackEndpoint } from './endpoint.js';
 
@@ -18,12 +18,6 @@ export interface PolledVm {
 export class PollError extends UserError {
   override readonly name = 'PollError';
 }
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  isArray: (name) => name === 'VM' || name === 'HISTORY',
-});
 
 /** filter -2: every user's VMs; state -2: any state, DONE included (valid in 4.4 and 7.x). */
 const ALL_USERS = -2;
@@ -56,31 +50,38 @@ export async function pollVms(
   return found;
 }
 
-/** The VMs of a VM_POOL document (short or full bodies, 4.4 or 7.x). */
+/**
+ * The VMs of a VM_POOL document (short or full bodies, 4.4 or 7.x). Tolerant by design: only
+ * ID, STATE and LCM_STATE are required, so a stack that writes less than oned still polls.
+ */
 export function parseVmPool(xml: string): PolledVm[] {
-  let doc: { VM_POOL?: { VM?: RawVm[] } | '' };
+  let root: XmlElement;
   try {
-    doc = parser.parse(xml) as typeof doc;
+    root = scanXml(xml);
   } catch (error) {
     throw new PollError(`one.vmpool.info answered a document that is not XML: ${(error as Error).message}`);
   }
-  if (doc.VM_POOL === undefined) throw new PollError('one.vmpool.info answered a document without a VM_POOL element');
-  const vms = doc.VM_POOL === '' ? [] : (doc.VM_POOL.VM ?? []);
-  return vms.map((raw) => {
-    const vm: PolledVm = { id: Number(raw.ID), state: Number(raw.STATE), lcmState: Number(raw.LCM_STATE) };
-    const error = typeof raw.USER_TEMPLATE === 'object' ? raw.USER_TEMPLATE.ERROR : undefined;
-    if (typeof error === 'string' && error !== '') vm.error = error;
-    const history = typeof raw.HISTORY_RECORDS === 'object' ? raw.HISTORY_RECORDS.HISTORY : undefined;
-    const last = history?.[history.length - 1];
-    if (last && typeof last.HOSTNAME === 'string') vm.host = last.HOSTNAME;
+  if (root.name !== 'VM_POOL') throw new PollError(`one.vmpool.info answered <${root.name}> instead of a VM_POOL document`);
+  return children(root, 'VM').map((raw) => {
+    const id = intField(raw, 'ID');
+    const vm: PolledVm = { id, state: intField(raw, 'STATE', id), lcmState: intField(raw, 'LCM_STATE', id) };
+    const userTemplate = child(raw, 'USER_TEMPLATE');
+    const error = userTemplate && child(userTemplate, 'ERROR');
+    if (error && text(error) !== '') vm.error = text(error);
+    const records = child(raw, 'HISTORY_RECORDS');
+    const last = records ? children(records, 'HISTORY').at(-1) : undefined;
+    const host = last && child(last, 'HOSTNAME');
+    if (host) vm.host = text(host);
     return vm;
   });
 }
 
-interface RawVm {
-  ID: string;
-  STATE: string;
-  LCM_STATE: string;
-  USER_TEMPLATE?: { ERROR?: unknown } | '';
-  HISTORY_RECORDS?: { HISTORY?: { HOSTNAME?: unknown }[] } | '';
+function intField(el: XmlElement, name: string, vmId?: number): number {
+  const field = child(el, name);
+  const value = field ? Number(text(field)) : Number.NaN;
+  if (!Number.isInteger(value)) {
+    const which = vmId === undefined ? 'a VM' : `VM ${vmId}`;
+    throw new PollError(`one.vmpool.info answered ${which} without a whole-number ${name}`);
+  }
+  return value;
 }
