@@ -25,7 +25,9 @@ export type TraceEventType =
   /** farm: something happened to a host as a whole; `action` names it (e.g. `crash`) */
   | 'host'
   /** harness: polling the stack found the VM in a new state; `info` is its display name */
-  | 'state';
+  | 'state'
+  /** farm: a fault was injected into an action (`action` the operation, `info` fail: <message> or hang) */
+  | 'fault';
 
 export type TraceResult = 'SUCCESS' | 'FAILURE';
 

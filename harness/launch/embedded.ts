@@ -1,0 +1,24 @@
+import { ReferenceStack } from '../../stack/reference-stack.js';
+import { tableEndpoint } from '../endpoint.js';
+import type { LaunchMode } from './types.js';
+
+/**
+ * Stack, drivers, farm and collector in this process; the API table is called directly. No
+ * socket is opened, so it runs on the virtual clock: deterministic and fast.
+ */
+export const embedded: LaunchMode = {
+  name: 'embedded',
+  description: 'reference stack, drivers and host farm in this process, API called directly',
+  clocks: ['virtual', 'scaled'],
+  async start({ resolved, clock, drivers }) {
+    const stack = new ReferenceStack({ clock, profile: resolved.profile, launcher: drivers });
+    stack.start();
+    return {
+      endpoint: tableEndpoint(stack.api.table),
+      session: 'oneadmin:oneadmin',
+      async stop() {
+        stack.stop();
+      },
+    };
+  },
+};

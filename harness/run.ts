@@ -1,0 +1,250 @@
+/**
+ * run(scenario) -> Result: one execution of a scenario, from an empty cloud to a verdict.
+ *
+ *   1. the host farm and the collector start in this process; the launch mode starts the stack
+ *      with the farm's drivers (tapped: the trace sees every TM and VMM action);
+ *   2. the hosts are registered through the API (one.host.allocate) and the run waits until the
+ *      stack has monitored them all, as a user of a fresh cloud would;
+ *   3. the burst: one one.vm.allocate per VM, in the scenario's load mode; the deadline clock starts;
+ *   4. the run watches until every VM is up (NET-MSG) or failed, or the deadline passes, polling
+ *      the stack's VM pool to cross-check states;
+ *   5. a final poll, then accounting, stage statistics, budgets, lag: the Result.
+ *
+ * Nothing is lost on a crash: trace.jsonl is appended as the run goes.
+ */
+import { join } from 'node:path';
+import { HostFarm } from '../adapters/host-farm.js';
+import type { FarmEvent } from '../adapters/farm-events.js';
+import { parseHostPool } from '../opennebula/host-xml.js';
+import { HostState, hostStateName, vmDisplayState } from '../opennebula/states.js';
+import type { Clock } from '../sim/clock.js';
+import { Random } from '../sim/random.js';
+import { ScaledClock } from '../sim/scaled-clock.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
+import { clientOverheadFrom } from './client-overhead.js';
+import { concludeRun } from './conclude.js';
+import { tapLauncher } from './driver-tap.js';
+import { startWallWatch } from './environment.js';
+import { UserError } from './errors.js';
+import { launchMode, type LaunchedStack } from './launch/index.js';
+import { runLoad } from './load.js';
+import { pollVms, type PolledVm } from './poll.js';
+import type { JsonValue, Result } from './result.js';
+import type { ResolvedScenario } from './scenario.js';
+import type { TraceEvent } from './trace-event.js';
+import { JsonlFile, type TraceSink } from './trace-sink.js';
+import { Phase, Tracer, type ProgressSnapshot } from './trace.js';
+
+export interface RunOptions {
+  /** report directory: trace.jsonl is written there as the run goes; none keeps the trace in memory only */
+  out?: string;
+  /** a sink of our own for the trace (tests); replaces the file in `out` */
+  sink?: TraceSink;
+  /** ends the run early, as at its deadline: every VM is still accounted for */
+  signal?: AbortSignal;
+  /** called once the tracer exists, with a cheap probe of how many VMs are in each phase */
+  watch?: (probe: () => ProgressSnapshot) => void;
+}
+
+/** How often the run looks whether every VM has settled (emulated); costs one timer per look. */
+const SETTLE_CHECK_MS = 1000;
+
+export async function run(resolved: ResolvedScenario, options: RunOptions = {}): Promise<Result> {
+  const { scenario } = resolved;
+  const mode = launchMode(scenario.launch);
+  if (!mode.clocks.includes(resolved.clock.kind)) {
+    throw new UserError(`launch mode ${mode.name} cannot run on the ${resolved.clock.kind} clock (it takes ${mode.clocks.join(' or ')})`);
+  }
+  const wall = startWallWatch();
+  const clock: Clock = resolved.clock.kind === 'virtual' ? new VirtualClock() : new ScaledClock(resolved.clock.scale);
+  const sink = options.sink ?? (options.out === undefined ? undefined : new JsonlFile(join(options.out, 'trace.jsonl')));
+  const tracer = new Tracer({ vms: scenario.vms.count, sink });
+  const record = (e: TraceEvent): void => tracer.record(e);
+  const random = new Random(scenario.seed);
+
+  // Crash times in a scenario count from the burst's start, which the farm cannot know yet.
+  const { hosts: hostFaults, ...farmWideFaults } = scenario.faults;
+  const crashes = Object.entries(hostFaults).flatMap(([host, f]) => (f.crashAt === undefined ? [] : [{ host, afterMs: f.crashAt }]));
+  const farm = new HostFarm({
+    clock,
+    random,
+    hosts: resolved.hosts,
+    latency: scenario.latency,
+    faults: {
+      ...farmWideFaults,
+      hosts: Object.fromEntries(Object.entries(hostFaults).map(([host, { crashAt: _ignored, ...rest }]) => [host, rest])),
+    },
+    store: scenario.store,
+    headNode: scenario.headNode,
+    onEvent: farmEventsTo(record),
+    // embedded collector: the guest's message arrives the moment it is sent
+    onNetMsg: (m) => record({ t: clock.now(), type: 'net-msg', vmId: m.vmId, host: m.host }),
+  });
+  options.watch?.(() => tracer.progress());
+
+  const body = async (): Promise<Map<number, PolledVm>> => {
+    const stack = await mode.start({ resolved, clock, drivers: tapLauncher(farm.launcher, clock, record) });
+    try {
+      await registerHosts(stack, resolved.hosts.map((h) => h.name));
+      await waitMonitored(stack, clock, resolved.hosts.length, options.signal);
+
+      const burstStart = clock.now();
+      for (const { host, afterMs } of crashes) clock.timer(afterMs, () => farm.crash(host));
+      const end = new AbortController();
+      const deadline = clock.timer(resolved.deadlineMs, () => end.abort(new Error('deadline')));
+      const onInterrupt = (): void => end.abort(options.signal?.reason);
+      options.signal?.addEventListener('abort', onInterrupt, { once: true });
+      if (options.signal?.aborted) end.abort(options.signal.reason);
+
+      const templates = new Array<string>(scenario.vms.count).fill(scenario.vms.template);
+      const overhead = scenario.load.clientOverheadMs;
+      const load = runLoad(
+        scenario.load.mode,
+        {
+          clock,
+          endpoint: stack.endpoint,
+          session: stack.session,
+          templates,
+          record,
+          signal: end.signal,
+          ...(overhead === undefined ? {} : { clientOverheadMs: clientOverheadFrom(overhead, random) }),
+        },
+        scenario.load.concurrency === undefined ? {} : { concurrency: scenario.load.concurrency },
+      );
+
+      const states = new Map<number, string>();
+      let nextPoll = burstStart + resolved.pollEveryMs;
+      while (!end.signal.aborted) {
+        const { counts } = tracer.progress();
+        if (counts.up + counts.failed === tracer.requested) break;
+        if (clock.now() >= nextPoll) {
+          nextPoll += resolved.pollEveryMs;
+          await crossCheck(stack, tracer, states, clock, record);
+        }
+        await clock.sleep(SETTLE_CHECK_MS, end.signal).catch(() => {});
+      }
+      deadline.cancel();
+      options.signal?.removeEventListener('abort', onInterrupt);
+      if (!end.signal.aborted) end.abort(new Error('finished'));
+      await load;
+      return await pollVms(stack.endpoint, stack.session, ownIds(tracer));
+    } finally {
+      await stack.stop();
+    }
+  };
+
+  let polled: Map<number, PolledVm>;
+  try {
+    polled = clock instanceof VirtualClock ? await clock.run(body) : await body();
+  } finally {
+    tracer.close();
+  }
+  return concludeRun({
+    scenario: resolved.scenario as unknown as JsonValue,
+    tracer,
+    polled,
+    budgets: resolved.budgets,
+    clock,
+    environment: wall.environment(),
+  });
+}
+
+/** The farm's own events that the driver tap does not see: guest boots, NET-MSG aside, losses, crashes, faults. */
+function farmEventsTo(record: (e: TraceEvent) => void): (e: FarmEvent) => void {
+  return (e) => {
+    switch (e.type) {
+      case 'boot.start':
+        return record({ t: e.t, type: 'boot', vmId: e.vmId!, host: e.host! });
+      case 'boot.end':
+        if (e.result === 'FAILURE') record({ t: e.t, type: 'lost', vmId: e.vmId!, host: e.host!, info: e.info ?? 'the guest never came up' });
+        return;
+      case 'vm.lost':
+        return record({ t: e.t, type: 'lost', vmId: e.vmId!, host: e.host!, info: e.info ?? `lost with host ${e.host}` });
+      case 'host.crash':
+        return record({ t: e.t, type: 'host', host: e.host!, action: 'crash' });
+      case 'fault':
+        return record({ t: e.t, type: 'fault', ...pick(e) });
+      default:
+        return;
+    }
+  };
+}
+
+function pick(e: FarmEvent): Omit<TraceEvent, 't' | 'type'> {
+  const out: Omit<TraceEvent, 't' | 'type'> = {};
+  if (e.vmId !== undefined) out.vmId = e.vmId;
+  if (e.host !== undefined) out.host = e.host;
+  if (e.action !== undefined) out.action = e.action;
+  if (e.info !== undefined) out.info = e.info;
+  return out;
+}
+
+async function registerHosts(stack: LaunchedStack, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const answer = await stack.endpoint.call('one.host.allocate', [stack.session, name, 'dummy', 'dummy', -1]);
+    if (answer[0] !== true) throw new UserError(`the stack refused host ${name}: ${answer[1]}`);
+  }
+}
+
+/**
+ * Schedulers only place VMs on monitored hosts (research 2.4), so the burst waits until every
+ * host is. Polls back off (1 s, 2 s, ... 30 s) so a 10,000-host cloud monitored 15 hosts at a time
+ * is not polled thousands of times.
+ */
+async function waitMonitored(stack: LaunchedStack, clock: Clock, expected: number, signal?: AbortSignal): Promise<void> {
+  const limitMs = 12 * 3600_000;
+  const start = clock.now();
+  let waitMs = 1000;
+  for (;;) {
+    const answer = await stack.endpoint.call('one.hostpool.info', [stack.session]);
+    if (answer[0] !== true || typeof answer[1] !== 'string') throw new UserError(`one.hostpool.info failed: ${answer[1]}`);
+    const hosts = parseHostPool(answer[1]);
+    const monitored = hosts.filter((h) => h.state === HostState.MONITORED || h.state === HostState.MONITORING_MONITORED);
+    if (monitored.length >= expected) return;
+    const broken = hosts.find((h) => h.state === HostState.ERROR);
+    if (broken) throw new UserError(`host ${broken.name} went to ${hostStateName(broken.state)} before the burst: the stack could not monitor it`);
+    if (signal?.aborted) throw new UserError('the run was interrupted while waiting for the hosts to be monitored');
+    if (clock.now() - start > limitMs) {
+      throw new UserError(`only ${monitored.length} of ${expected} hosts were monitored after ${limitMs / 3600_000} h of emulated time`);
+    }
+    await clock.sleep(waitMs);
+    waitMs = Math.min(waitMs * 2, 30_000);
+  }
+}
+
+function ownIds(tracer: Tracer): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i < tracer.requested; i += 1) {
+    const id = tracer.vmIdOf(i);
+    if (id !== undefined) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * Polls the VMs still on their way and records each change of the stack's state: the stack's
+ * own account beside the drivers', and what a VM stuck in a state looked like along the way.
+ */
+async function crossCheck(
+  stack: LaunchedStack,
+  tracer: Tracer,
+  states: Map<number, string>,
+  clock: Clock,
+  record: (e: TraceEvent) => void,
+): Promise<void> {
+  const ids: number[] = [];
+  for (let i = 0; i < tracer.requested; i += 1) {
+    const id = tracer.vmIdOf(i);
+    const phase = tracer.phaseOf(i);
+    if (id !== undefined && phase !== Phase.UP && phase !== Phase.FAILED) ids.push(id);
+  }
+  if (ids.length === 0) return;
+  const polled = await pollVms(stack.endpoint, stack.session, ids);
+  const t = clock.now();
+  for (const vm of polled.values()) {
+    const name = vmDisplayState(vm.state, vm.lcmState);
+    if (states.get(vm.id) === name) continue;
+    states.set(vm.id, name);
+    record({ t, type: 'state', vmId: vm.id, info: name });
+  }
+}

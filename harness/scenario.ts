@@ -1,0 +1,274 @@
+/**
+ * The scenario: what to run, as plain data validated with zod. Its defaults ARE the nightly
+ * scenario (512 VMs of CPU=0.25 VCPU=1 MEMORY=512 with one qcow2 disk, one parallel burst, on 16
+ * hosts of 8 cores and 24 GiB, profile optimized, seed 1, virtual clock), so `stampede run` with
+ * nothing else runs the nightly job. Every field can be set in a scenario file (.ts, .json,
+ * .yaml) and the common ones from CLI flags; a bad value is one sentence naming its field.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { FaultPlanSchema } from '../adapters/faults.js';
+import { LatencyModelSchema } from '../adapters/latency-model.js';
+import { DistributionSchema } from '../sim/random.js';
+import { BUILTIN_PROFILES, ProfileError, profileInputSchema, resolveProfile, type StackProfile } from '../stack/profile.js';
+import { parseBudgets, type Budget, type BudgetSpec } from './budgets.js';
+import { UserError } from './errors.js';
+import { LOAD_MODES } from './load.js';
+
+export class ScenarioError extends UserError {
+  override readonly name = 'ScenarioError';
+}
+
+/** `500ms`, `30s`, `5m`, `2h`, or a bare number of seconds; emulated time. */
+const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+export function durationMs(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+  const m = DURATION.exec(value.trim());
+  return m ? Number(m[1]) * UNIT_MS[(m[2] ?? 's') as keyof typeof UNIT_MS] : undefined;
+}
+
+const durationSchema = z.union([z.string(), z.number()]).refine((v) => durationMs(v) !== undefined, {
+  message: 'expected a duration such as 500ms, 30s, 5m, 2h or a number of seconds',
+});
+
+export const CLOCK_FORMS = 'virtual, or scaled:FACTOR with FACTOR > 0 emulated seconds per wall second (e.g. scaled:50)';
+export type ClockSpec = { kind: 'virtual' } | { kind: 'scaled'; scale: number };
+
+export function parseClock(value: string): ClockSpec | undefined {
+  if (value === 'virtual') return { kind: 'virtual' };
+  const m = /^scaled:(\d+(?:\.\d+)?|\.\d+)$/.exec(value);
+  const scale = m ? Number(m[1]) : Number.NaN;
+  return scale > 0 ? { kind: 'scaled', scale } : undefined;
+}
+
+/** The nightly VM: a quarter of a core, one vcpu, 512 MB and one qcow2 disk cloned from image 0. */
+export const NIGHTLY_TEMPLATE = 'NAME = "scale-vm"\nCPU = 0.25\nVCPU = 1\nMEMORY = 512\nDISK = [ IMAGE_ID = 0 ]\n';
+
+/**
+ * The nightly budgets, from the study's optimized figures (mean 53.5 s, slowest 87.8 s for 512
+ * VMs on 16 hosts): a stack that deploys like the study's tuned OpenNebula holds them; one that
+ * slides back toward 4.4's minutes does not.
+ */
+export const NIGHTLY_BUDGETS: BudgetSpec = {
+  total: ['mean < 60s', 'p95 < 85s', 'max < 90s'],
+  'START-PENDING': ['p95 < 1s'],
+  'PENDING-PROLOG': ['max < 5s'],
+  failed: ['== 0'],
+  timedOut: ['== 0'],
+};
+
+const hostsSchema = z.union([
+  z.strictObject({
+    /** how many identical hosts */
+    count: z.int().min(1).default(16),
+    cores: z.number().positive().default(8),
+    /** 24 GiB, the study's hosts */
+    memoryMiB: z.number().positive().default(24_576),
+    /** hosts are named <prefix>-01, <prefix>-02, ... */
+    prefix: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'a host name prefix of letters, digits, ".", "_" or "-"').default('host'),
+  }),
+  z
+    .array(z.strictObject({ name: z.string().min(1), cores: z.number().positive(), memoryMiB: z.number().positive() }))
+    .min(1, 'at least one host'),
+]);
+
+export const ScenarioSchema = z.strictObject({
+  name: z.string().min(1).default('nightly'),
+  description: z.string().optional(),
+  /** seed of every random draw: same seed, same trace, bit for bit (virtual clock) */
+  seed: z.int().min(0).max(2 ** 32 - 1).default(1),
+  clock: z.string().refine((v) => parseClock(v) !== undefined, { message: `expected ${CLOCK_FORMS}` }).default('virtual'),
+  /** where the stack runs (DESIGN.md "Launch modes"); only embedded so far */
+  launch: z.enum(['embedded']).default('embedded'),
+  hosts: hostsSchema.default({ count: 16, cores: 8, memoryMiB: 24_576, prefix: 'host' }),
+  vms: z
+    .strictObject({
+      count: z.int().min(1).default(512),
+      /** OpenNebula template text (or XML) sent with every one.vm.allocate */
+      template: z.string().min(1).default(NIGHTLY_TEMPLATE),
+    })
+    .prefault({}),
+  load: z
+    .strictObject({
+      mode: z
+        .string()
+        .refine((m) => Object.hasOwn(LOAD_MODES, m), { message: `expected one of ${Object.keys(LOAD_MODES).join(', ')}` })
+        .default('parallel'),
+      /** parallel mode: at most this many allocate calls in flight */
+      concurrency: z.int().min(1).optional(),
+      /** emulated ms the client spends before each request leaves (e.g. a CLI's start-up) */
+      clientOverheadMs: DistributionSchema.optional(),
+    })
+    .prefault({}),
+  /** a built-in profile's name, a name from `profiles`, or an inline profile ({ extends, ... }) */
+  profile: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).default('optimized'),
+  /** user-defined profiles, each extending a built-in one or another of these */
+  profiles: z.record(z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'a profile name'), profileInputSchema).default({}),
+  latency: LatencyModelSchema.prefault({}),
+  faults: FaultPlanSchema.prefault({}),
+  /** the image store on the head node */
+  store: z.strictObject({ mbps: z.number().positive().default(117) }).prefault({}),
+  /** the head node's CPU, where SSH set-ups run */
+  headNode: z.strictObject({ cores: z.number().positive().default(8) }).prefault({}),
+  /** emulated time after the burst starts at which a run that has not finished is ended and accounted */
+  deadline: durationSchema.default('1h'),
+  /** how often the harness polls the stack's VM pool to cross-check states (emulated) */
+  pollEvery: durationSchema.default('10s'),
+  budgets: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default(NIGHTLY_BUDGETS as Record<string, string | string[]>),
+});
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type Scenario = z.output<typeof ScenarioSchema>;
+
+/** For scenario files written in TypeScript: `export default defineScenario({ ... })`. */
+export function defineScenario(input: ScenarioInput): ScenarioInput {
+  return input;
+}
+
+/** What the CLI's flags can set, over the scenario file. */
+export interface ScenarioOverrides {
+  vms?: number;
+  hosts?: number;
+  profile?: string;
+  seed?: number;
+  clock?: ClockSpec;
+}
+
+/** A scenario with everything derived from it resolved and checked: what run() consumes. */
+export interface ResolvedScenario {
+  scenario: Scenario;
+  profile: StackProfile;
+  budgets: Budget[];
+  clock: ClockSpec;
+  deadlineMs: number;
+  pollEveryMs: number;
+  hosts: { name: string; cores: number; memoryMiB: number }[];
+}
+
+/** Validates scenario data (already loaded) with the overrides on top; throws ScenarioError. */
+export function resolveScenario(input: unknown, overrides: ScenarioOverrides = {}, source = 'scenario'): ResolvedScenario {
+  const merged = applyOverrides(input ?? {}, overrides, source);
+  const parsed = ScenarioSchema.safeParse(merged);
+  if (!parsed.success) throw new ScenarioError(`${source}: ${describeIssues(parsed.error.issues)}`);
+  const scenario = parsed.data;
+  let profile: StackProfile;
+  try {
+    profile = resolveProfile(scenario.profile, knownProfiles(scenario.profiles));
+  } catch (error) {
+    if (error instanceof ProfileError) throw new ScenarioError(`${source}: profile: ${error.message}`);
+    throw error;
+  }
+  return {
+    scenario,
+    profile,
+    budgets: parseBudgets(scenario.budgets, `${source}: budgets`),
+    clock: parseClock(scenario.clock)!,
+    deadlineMs: durationMs(scenario.deadline)!,
+    pollEveryMs: durationMs(scenario.pollEvery)!,
+    hosts: hostList(scenario.hosts),
+  };
+}
+
+/** Reads a scenario file (.json, .yaml/.yml, .ts/.mts with a default export) and resolves it. */
+export async function loadScenario(file: string | undefined, overrides: ScenarioOverrides = {}): Promise<ResolvedScenario> {
+  if (file === undefined) return resolveScenario({}, overrides, 'default scenario');
+  return resolveScenario(await readScenarioFile(file), overrides, `scenario ${file}`);
+}
+
+export async function readScenarioFile(file: string): Promise<unknown> {
+  const ext = extname(file).toLowerCase();
+  const where = `scenario ${file}`;
+  if (ext === '.ts' || ext === '.mts') {
+    // tsx compiles the file on the fly, so a scenario can be TypeScript without a build step.
+    const { tsImport } = await import('tsx/esm/api');
+    let mod: { default?: unknown };
+    try {
+      mod = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as { default?: unknown };
+    } catch (error) {
+      throw new ScenarioError(`${where}: could not be loaded: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (mod.default === undefined) throw new ScenarioError(`${where}: has no default export (export default defineScenario({ ... }))`);
+    return mod.default;
+  }
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(`${where}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    if (ext === '.json') return JSON.parse(text) as unknown;
+    if (ext === '.yaml' || ext === '.yml') return parseYaml(text) as unknown;
+  } catch (error) {
+    throw new ScenarioError(`${where}: is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  throw new ScenarioError(`${where}: must end in .ts, .mts, .json, .yaml or .yml`);
+}
+
+function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ScenarioError(`${source}: must be an object of scenario fields, got ${Array.isArray(input) ? 'an array' : typeof input}`);
+  }
+  const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  if (o.seed !== undefined) out['seed'] = o.seed;
+  if (o.profile !== undefined) out['profile'] = o.profile;
+  if (o.clock !== undefined) out['clock'] = o.clock.kind === 'virtual' ? 'virtual' : `scaled:${o.clock.scale}`;
+  if (o.vms !== undefined) out['vms'] = { ...asObject(out['vms']), count: o.vms };
+  if (o.hosts !== undefined) {
+    if (Array.isArray(out['hosts'])) {
+      throw new ScenarioError(`${source}: --hosts cannot resize hosts given as an explicit list; edit the list instead`);
+    }
+    out['hosts'] = { ...asObject(out['hosts']), count: o.hosts };
+  }
+  return out;
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function knownProfiles(own: Scenario['profiles']): Record<string, StackProfile> {
+  const known: Record<string, StackProfile> = { ...BUILTIN_PROFILES };
+  // A scenario profile may extend another of the scenario's: resolve in dependency order.
+  const todo = new Map(Object.entries(own));
+  while (todo.size > 0) {
+    let progressed = false;
+    for (const [name, input] of todo) {
+      const base = input.extends;
+      if (base !== undefined && !(base in known) && todo.has(base)) continue;
+      known[name] = resolveProfile({ name, ...input }, known);
+      todo.delete(name);
+      progressed = true;
+    }
+    if (!progressed) throw new ScenarioError(`profiles: ${[...todo.keys()].join(', ')} extend each other in a cycle`);
+  }
+  return known;
+}
+
+function hostList(hosts: Scenario['hosts']): ResolvedScenario['hosts'] {
+  if (Array.isArray(hosts)) return hosts.map((h) => ({ ...h }));
+  const width = Math.max(2, String(hosts.count).length);
+  return Array.from({ length: hosts.count }, (_, i) => ({
+    name: `${hosts.prefix}-${String(i + 1).padStart(width, '0')}`,
+    cores: hosts.cores,
+    memoryMiB: hosts.memoryMiB,
+  }));
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+      if (issue.code === 'unrecognized_keys') {
+        return `${path === '(top level)' ? '' : `${path}.`}${issue.keys.join(', ')}: unknown field${issue.keys.length > 1 ? 's' : ''}`;
+      }
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
