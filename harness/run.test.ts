@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { resultJson } from '../reports/json.js';
+import { run } from './run.js';
+import { resolveScenario, type ScenarioInput } from './scenario.js';
+import { MemorySink } from './trace-sink.js';
+import type { Result } from './result.js';
+
+const runOf = (input: ScenarioInput, sink = new MemorySink()): Promise<Result> => run(resolveScenario(input), { sink });
+
+/** result.json without the one part that may differ between two runs of the same seed. */
+const comparable = (r: Result): string =>
+  resultJson({ ...r, environment: { ...r.environment, startedAt: '', wallMs: 0, peakRssMiB: 0, node: '', cpus: 0, cpuModel: '' } });
+
+describe('run(), embedded, in virtual time', () => {
+  it('deploys the nightly burst: 512 VMs on 16 hosts, all up, every stage measured', async () => {
+    const result = await runOf({});
+    expect(result.vms).toEqual({ requested: 512, up: 512, failed: 0, timedOut: 0 });
+    for (const stage of ['START-PENDING', 'PENDING-PROLOG', 'PROLOG-BOOT', 'BOOT-RUNNING', 'RUNNING-NET-MSG', 'total'] as const) {
+      expect(result.stages[stage].count).toBe(512);
+    }
+    // the five stages add up to total, VM by VM, so their means do too
+    const parts = ['START-PENDING', 'PENDING-PROLOG', 'PROLOG-BOOT', 'BOOT-RUNNING', 'RUNNING-NET-MSG'] as const;
+    const sum = parts.reduce((s, p) => s + result.stages[p].mean, 0);
+    expect(sum).toBeCloseTo(result.stages.total.mean, 6);
+    expect(result.lag.maxMs).toBe(0);
+  });
+
+  it('gives a byte-identical result.json and trace for the same seed, and a different one for another seed', async () => {
+    const small: ScenarioInput = { vms: { count: 96 }, hosts: { count: 4 } };
+    const [sa, sb, sc] = [new MemorySink(), new MemorySink(), new MemorySink()];
+    const a = await runOf({ ...small, seed: 7 }, sa);
+    const b = await runOf({ ...small, seed: 7 }, sb);
+    const c = await runOf({ ...small, seed: 8 }, sc);
+    expect(comparable(a)).toBe(comparable(b));
+    expect(sa.lines).toEqual(sb.lines);
+    expect(comparable(c)).not.toBe(comparable(a));
+    expect(sc.lines).not.toEqual(sa.lines);
+  });
+
+  it('ends a faulty run by its deadline with every VM accounted for, failures with reasons, and exit code 1', async () => {
+    const result = await runOf({
+      vms: { count: 256 },
+      hosts: { count: 8 },
+      deadline: '10m',
+      faults: {
+        operations: {
+          'tm.clone': { failRate: 0.05 },
+          // exactly one deploy never answers
+          'vmm.deploy': { hang: { nth: [40] } },
+        },
+        // one host dies mid-burst, 20 emulated seconds after it started
+        hosts: { 'host-03': { crashAt: 20_000 } },
+      },
+    });
+    const { vms } = result;
+    expect(vms.up + vms.failed + vms.timedOut).toBe(256);
+    expect(vms.failed).toBeGreaterThan(0);
+    expect(vms.timedOut).toBeGreaterThanOrEqual(1);
+    expect(result.failures).toHaveLength(vms.failed + vms.timedOut);
+    for (const f of result.failures) expect(f.reason).not.toBe('');
+    const reasons = result.failures.map((f) => f.reason).join('\n');
+    expect(reasons).toMatch(/clone/i); // the injected TM failures
+    expect(reasons).toMatch(/host-03/); // the crash
+    const hung = result.failures.filter((f) => f.outcome === 'timedOut');
+    expect(hung.some((f) => f.stage === 'BOOT-RUNNING')).toBe(true);
+    expect(result.exitCode).toBe(1);
+    expect(result.budgets.find((v) => v.stage === 'failed')?.pass).toBe(false);
+  });
+
+  it('opennebula-4.4 with a serial client: PENDING-PROLOG dominates, as the study found', async () => {
+    const result = await runOf({ profile: 'opennebula-4.4', load: { mode: 'serial' } });
+    expect(result.vms.up).toBe(512);
+    const s = result.stages;
+    const others = [s['START-PENDING'], s['PROLOG-BOOT'], s['BOOT-RUNNING'], s['RUNNING-NET-MSG']];
+    for (const other of others) expect(s['PENDING-PROLOG'].mean).toBeGreaterThan(2 * other.mean);
+    expect(s['PENDING-PROLOG'].mean).toBeGreaterThan(0.5 * s.total.mean);
+    // the client's loop shows too: the last VM waited for the client far longer than the first
+    expect(s['START-PENDING'].max).toBeGreaterThan(10 * Math.max(s['START-PENDING'].min, 0.01));
+  });
+
+  it('optimized deploys the same burst far faster than opennebula-4.4', async () => {
+    const old = await runOf({ profile: 'opennebula-4.4', load: { mode: 'serial' } });
+    const tuned = await runOf({ profile: 'optimized' });
+    expect(tuned.stages.total.mean * 5).toBeLessThan(old.stages.total.mean);
+    expect(tuned.stages.total.max * 5).toBeLessThan(old.stages.total.max);
+    expect(tuned.exitCode).toBe(0);
+    expect(old.exitCode).toBe(1);
+  });
+
+  it('stops early when its signal aborts, still accounting for every VM', async () => {
+    const ac = new AbortController();
+    let probe: (() => { counts: Record<string, number> }) | undefined;
+    const done = run(resolveScenario({ vms: { count: 64 }, hosts: { count: 2 } }), {
+      sink: new MemorySink(),
+      signal: ac.signal,
+      watch: (p) => (probe = p),
+    });
+    ac.abort(new Error('stop'));
+    const result = await done;
+    expect(probe).toBeDefined();
+    expect(result.vms.requested).toBe(64);
+    expect(result.vms.up + result.vms.failed + result.vms.timedOut).toBe(64);
+  });
+
+  it('refuses a scenario it cannot run with one sentence naming the field', () => {
+    expect(() => resolveScenario({ vms: { count: 0 } })).toThrow(/^scenario: vms\.count: /);
+    expect(() => resolveScenario({ load: { mode: 'burst' } })).toThrow(/load\.mode: expected one of parallel, serial, multicall/);
+    expect(() => resolveScenario({ budgets: { total: ['p95 < soon'] } })).toThrow(/budgets\.total\[0\]/);
+    expect(() => resolveScenario({ profile: 'opennebula-9' })).toThrow(/unknown profile "opennebula-9"/);
+    expect(() => resolveScenario({ latncy: {} })).toThrow(/latncy: unknown field/);
+  });
+});
