@@ -1,4 +1,5 @@
 import type { Clock, Timer } from './clock.js';
+import type { AbortSignalLike } from './stop-signal.js';
 
 /**
  * The one contention primitive (DESIGN.md, "The host model"): a processor-sharing (fluid)
@@ -27,7 +28,7 @@ export interface ConsumeOptions {
   /** Units per emulated second this consumer can take at most (a VM's vcpus, a reader's speed). */
   maxRate?: number;
   /** Aborting removes the consumer (what it got so far stays served) and rejects with the reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 export interface Service {
@@ -68,7 +69,7 @@ interface Consumer {
   cls: CapClass;
   resolve: (s: Service) => void;
   reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
+  signal: AbortSignalLike | undefined;
   onAbort: (() => void) | undefined;
 }
 
