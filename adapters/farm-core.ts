@@ -1,7 +1,7 @@
 import type { DriverTransport } from '../opennebula/driver.js';
-import type { Clock } from '../sim/clock.js';
 import { sample, type Distribution, type Random, type StreamKeyPart } from '../sim/random.js';
 import type { SharedResource } from '../sim/shared-resource.js';
+import type { TimerHeap } from '../sim/timer-heap.js';
 import type { FarmEvent, NetMsg } from './farm-events.js';
 import type { FaultOperation, FaultOutcome, Faults } from './faults.js';
 import { HostCrashed, type FarmHost, type FarmVm } from './host.js';
@@ -14,7 +14,7 @@ import type { LatencyModel } from './latency-model.js';
  * (a latency on the host's clock), and report. The drivers compose these; the farm owns them.
  */
 export interface FarmCoreParts {
-  clock: Clock;
+  clock: TimerHeap;
   random: Random;
   latency: LatencyModel;
   faults: Faults;
@@ -29,8 +29,11 @@ export interface FarmCoreParts {
 /** Never settles: what a hung action returns. */
 export const never = <T>(): Promise<T> => new Promise<T>(() => {});
 
+/** Reached: shared, so the common case allocates nothing. */
+const REACHED: Promise<undefined> = Promise.resolve(undefined);
+
 export class FarmCore {
-  readonly clock: Clock;
+  readonly clock: TimerHeap;
   readonly latency: LatencyModel;
   readonly hosts: readonly FarmHost[];
   readonly store: SharedResource;
@@ -109,7 +112,7 @@ export class FarmCore {
    * The first step of any action on `hostName`: undefined once the host is reached (and, with
    * the `ssh` transport, the connection is set up), else the reason it cannot be, as ssh says it.
    */
-  async reach(
+  reach(
     hostName: string,
     transport: DriverTransport,
     op: FaultOperation,
@@ -117,16 +120,14 @@ export class FarmCore {
     key: readonly StreamKeyPart[],
   ): Promise<string | undefined> {
     const host = this.byName.get(hostName);
-    if (!host) return `ssh: Could not resolve hostname ${hostName}: Name or service not known`;
+    if (!host) return Promise.resolve(`ssh: Could not resolve hostname ${hostName}: Name or service not known`);
     if (host.crashed) {
-      await this.clock.sleep(this.draw(this.latency.unreachableMs, 'unreachable', key));
-      return noRoute(host.name);
+      return this.clock.sleep(this.draw(this.latency.unreachableMs, 'unreachable', key)).then(() => noRoute(host.name));
     }
     if (transport === 'ssh') {
-      await this.sshSetUp(host, op, vmId, key);
-      if (host.crashed) return noRoute(host.name);
+      return this.sshSetUp(host, op, vmId, key).then(() => (host.crashed ? noRoute(host.name) : undefined));
     }
-    return undefined;
+    return REACHED;
   }
 
   /** What the fault plan does to this action; a `fault` event records any injection. */
@@ -148,9 +149,10 @@ export class FarmCore {
   }
 
   /** The action's own latency on `host` (scaled by the host's slowness); then the reason it failed, if it did. */
-  async work(host: FarmHost, dist: Distribution, key: readonly StreamKeyPart[]): Promise<string | undefined> {
-    await this.clock.sleep(this.draw(dist, 'latency', key) * host.slow);
-    return host.crashed ? connectionClosed(host.name) : undefined;
+  work(host: FarmHost, dist: Distribution, key: readonly StreamKeyPart[]): Promise<string | undefined> {
+    return this.clock
+      .sleep(this.draw(dist, 'latency', key) * host.slow)
+      .then(() => (host.crashed ? connectionClosed(host.name) : undefined));
   }
 
   /** Crashes `host` now: its VMs are lost and their guests stop booting. */
@@ -161,7 +163,7 @@ export class FarmCore {
     this.emit({ t, type: 'host.crash', host: host.name });
     for (const vm of lost) {
       this.emit({ t, type: 'vm.lost', vmId: vm.id, host: host.name, info: `host ${host.name} crashed` });
-      vm.boot?.abort(new HostCrashed(host.name));
+      vm.boot?.stop(new HostCrashed(host.name));
     }
   }
 

@@ -1,4 +1,5 @@
 import type { DeploymentVm } from '../opennebula/driver.js';
+import { StopSignal } from '../sim/stop-signal.js';
 import type { FarmCore } from './farm-core.js';
 import { faultMessage } from './farm-core.js';
 import type { FarmEvent } from './farm-events.js';
@@ -13,54 +14,58 @@ import type { FarmHost, FarmVm } from './host.js';
  * from the store itself. Otherwise the host page cache serves it: the first boot of an image on
  * a host reads it, boots starting meanwhile wait for that same read, later ones find it cached.
  */
-export async function bootGuest(core: FarmCore, vm: FarmVm, deployment: DeploymentVm): Promise<void> {
+export function bootGuest(core: FarmCore, vm: FarmVm, deployment: DeploymentVm): void {
   const { host } = vm;
-  const stop = new AbortController();
+  const stop = new StopSignal();
   vm.boot = stop;
-  const { signal } = stop;
   const t0 = core.clock.now();
   core.emit({ t: t0, type: 'boot.start', vmId: vm.id, host: host.name });
   core.instrument.begin('boot', host.index, t0);
   const key = core.actionKey('guest.boot', vm.id, host, host.name);
   const fault = core.decide('guest.boot', host, vm.id, key);
-  let failure: string | undefined;
-  try {
-    if (fault.kind === 'hang') await aborted(signal); // stuck (a fsck prompt, a bad grub): ends only if stopped
+
+  const end = (failure: string | undefined): void => {
+    vm.boot = undefined;
+    const t = core.clock.now();
+    core.instrument.finish('boot', host.index, t);
+    const e: FarmEvent = { t, type: 'boot.end', vmId: vm.id, host: host.name, result: failure === undefined ? 'SUCCESS' : 'FAILURE' };
+    if (failure !== undefined) e.info = failure;
+    core.emit(e);
+    if (failure === undefined) core.netMsg(vm);
+  };
+
+  // Promise chains rather than an async function: a 100,000-VM burst keeps every boot's frame
+  // alive at once, and a chain holds less.
+  let work: Promise<unknown>;
+  if (fault.kind === 'hang') {
+    work = untilStopped(new Promise<never>(() => {}), stop); // stuck (a fsck prompt, a bad grub): ends only if stopped
+  } else {
     const { guest } = core.latency;
     const cpu = core.draw(guest.bootCpu, 'latency', key) * host.slow;
-    await Promise.all([
-      // OpenNebula's VCPU defaults to 1 when a template leaves it out.
-      host.cpu.consume(cpu, { maxRate: deployment.vcpu > 0 ? deployment.vcpu : 1, signal }),
-      readWorkingSet(core, host, deployment, signal),
-    ]);
-    await core.clock.sleep(core.draw(guest.network, 'network', key) * host.slow, signal);
-    if (fault.kind === 'fail') failure = fault.message ?? faultMessage('guest.boot', host.name);
-  } catch (error) {
-    failure = error instanceof Error ? error.message : String(error);
+    // OpenNebula's VCPU defaults to 1 when a template leaves it out.
+    const compute = host.cpu.consume(cpu, { maxRate: deployment.vcpu > 0 ? deployment.vcpu : 1, signal: stop });
+    const read = readWorkingSet(core, host, deployment, stop);
+    work = (read === undefined ? compute : Promise.all([compute, read])).then(() =>
+      core.clock.sleep(core.draw(guest.network, 'network', key) * host.slow, stop),
+    );
   }
-  vm.boot = undefined;
-  const t = core.clock.now();
-  core.instrument.finish('boot', host.index, t);
-  const end: FarmEvent = { t, type: 'boot.end', vmId: vm.id, host: host.name, result: failure === undefined ? 'SUCCESS' : 'FAILURE' };
-  if (failure !== undefined) end.info = failure;
-  core.emit(end);
-  if (failure === undefined) core.netMsg(vm);
+  work.then(
+    () => end(fault.kind === 'fail' ? (fault.message ?? faultMessage('guest.boot', host.name)) : undefined),
+    (error: unknown) => end(error instanceof Error ? error.message : String(error)),
+  );
 }
 
-async function readWorkingSet(core: FarmCore, host: FarmHost, deployment: DeploymentVm, signal: AbortSignal): Promise<void> {
+function readWorkingSet(core: FarmCore, host: FarmHost, deployment: DeploymentVm, stop: StopSignal): Promise<unknown> | undefined {
   // The OS disk is the first image-backed one; a guest without one reads nothing from the store.
   const disk = deployment.disks.find((d) => d.type === 'file');
-  if (disk === undefined) return;
+  if (disk === undefined) return undefined;
   const image = disk.source ?? `vm-${deployment.id}-disk-${disk.diskId}`;
   const mb = core.workingSetMB(image);
-  if (mb === 0) return;
+  if (mb === 0) return undefined;
   const maxRate = core.latency.guest.readMaxMBps;
-  if (disk.cache === 'none') {
-    await core.store.consume(mb, { maxRate, signal });
-    return;
-  }
+  if (disk.cache === 'none') return core.store.consume(mb, { maxRate, signal: stop });
   const cached = host.pageCache.get(image);
-  if (cached === true) return;
+  if (cached === true) return undefined;
   let read = cached;
   if (read === undefined) {
     // The read belongs to the page cache, not to this guest: it goes on if the guest is stopped.
@@ -70,11 +75,11 @@ async function readWorkingSet(core: FarmCore, host: FarmHost, deployment: Deploy
     read.catch(() => host.pageCache.delete(image));
     host.pageCache.set(image, read);
   }
-  await untilAborted(read, signal);
+  return untilStopped(read, stop);
 }
 
-/** `promise`, or a rejection with the signal's reason if it aborts first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+/** `promise`, or a rejection with the signal's reason if it is stopped first. */
+function untilStopped<T>(promise: Promise<T>, signal: StopSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
@@ -90,9 +95,4 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-/** Rejects with the signal's reason when it aborts; never resolves. */
-function aborted(signal: AbortSignal): Promise<never> {
-  return untilAborted(new Promise<never>(() => {}), signal);
 }

@@ -3,6 +3,7 @@ import type { DriverArguments, DriverLauncher, Drivers } from '../opennebula/dri
 import type { Clock } from '../sim/clock.js';
 import { sample, type Random } from '../sim/random.js';
 import { SharedResource } from '../sim/shared-resource.js';
+import { TimerHeap } from '../sim/timer-heap.js';
 import { FarmCore } from './farm-core.js';
 import type { FarmEvent, NetMsg } from './farm-events.js';
 import { FaultPlanSchema, Faults, type FaultPlan, type FaultPlanInput } from './faults.js';
@@ -130,6 +131,9 @@ export class HostFarm {
     }
 
     this.clock = options.clock;
+    // Every latency of every action is a pending timer: a burst of 100,000 VMs keeps that many at
+    // once, cheap in one heap of our own, dear as as many timers on a VirtualClock.
+    const clock = new TimerHeap(options.clock);
     this.latency = config.latency;
     this.faults = config.faults;
     const { random } = options;
@@ -137,13 +141,13 @@ export class HostFarm {
       // Drawn from a stream named by the host: adding a host leaves the others' draws alone.
       const drawn = sample(config.latency.hostSlowdown, random.stream('host', spec.name, 'slowdown'));
       const slow = (config.faults.hosts[spec.name]?.slow ?? 1) * drawn;
-      return new FarmHost(options.clock, index, spec.name, spec.cores, spec.memoryMiB, slow);
+      return new FarmHost(clock, index, spec.name, spec.cores, spec.memoryMiB, slow);
     });
-    this.store = new SharedResource(options.clock, config.store.mbps, { name: 'image store' });
-    this.headNode = new SharedResource(options.clock, config.headNode.cores, { name: 'head node cpu' });
+    this.store = new SharedResource(clock, config.store.mbps, { name: 'image store' });
+    this.headNode = new SharedResource(clock, config.headNode.cores, { name: 'head node cpu' });
     this.instrument = new FarmInstrument(this.hostList, this.store);
     this.core = new FarmCore({
-      clock: options.clock,
+      clock,
       random,
       latency: config.latency,
       faults: new Faults(config.faults, random),
@@ -166,7 +170,7 @@ export class HostFarm {
     };
     for (const host of this.hostList) {
       const at = config.faults.hosts[host.name]?.crashAt;
-      if (at !== undefined) options.clock.timer(Math.max(0, at - options.clock.now()), () => this.core.crash(host));
+      if (at !== undefined) clock.timer(Math.max(0, at - clock.now()), () => this.core.crash(host));
     }
   }
 

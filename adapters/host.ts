@@ -1,4 +1,5 @@
 import type { Clock } from '../sim/clock.js';
+import type { StopSignal } from '../sim/stop-signal.js';
 import { SharedResource } from '../sim/shared-resource.js';
 
 /** A host's shape, as a scenario gives it. */
@@ -29,7 +30,7 @@ export interface FarmVm {
   memoryMiB: number;
   deployId: string;
   /** set while the guest boots: aborting it stops the boot (no NET-MSG) */
-  boot: AbortController | undefined;
+  boot: StopSignal | undefined;
 }
 
 /**

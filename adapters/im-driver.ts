@@ -22,20 +22,21 @@ export class FarmInformationDriver implements InformationDriver {
     private readonly transport: DriverTransport,
   ) {}
 
-  async monitor(request: MonitorRequest): Promise<MadReply> {
+  monitor(request: MonitorRequest): Promise<MadReply> {
     const { core } = this;
     const host = core.host(request.hostname);
     const index = host?.index ?? -1;
     const base: FarmEvent = { t: core.clock.now(), type: 'im.start', host: request.hostname, action: 'MONITOR' };
     core.emit(base);
     core.instrument.begin('im', index, base.t);
-    const reply = await this.run(request, host);
-    const t = core.clock.now();
-    core.instrument.finish('im', index, t);
-    const end: FarmEvent = { ...base, t, type: 'im.end', result: reply.result };
-    if (reply.result === 'FAILURE') end.info = reply.info;
-    core.emit(end);
-    return reply;
+    return this.run(request, host).then((reply) => {
+      const t = core.clock.now();
+      core.instrument.finish('im', index, t);
+      const end: FarmEvent = { ...base, t, type: 'im.end', result: reply.result };
+      if (reply.result === 'FAILURE') end.info = reply.info;
+      core.emit(end);
+      return reply;
+    });
   }
 
   private async run(request: MonitorRequest, host: FarmHost | undefined): Promise<MadReply> {

@@ -21,7 +21,7 @@ export class FarmTransferDriver implements TransferDriver {
     private readonly transport: DriverTransport,
   ) {}
 
-  async transfer(request: TransferRequest): Promise<MadReply> {
+  transfer(request: TransferRequest): Promise<MadReply> {
     const { core } = this;
     const lines = request.lines.map((text, i) => parseTransferLine(text, i + 1));
     const host = lines.find((l) => l?.ok === true)?.line.host;
@@ -30,13 +30,14 @@ export class FarmTransferDriver implements TransferDriver {
     if (host !== undefined) base.host = host;
     core.emit(base);
     core.instrument.begin('tm', index, base.t);
-    const reply = await this.run(request.vmId, lines);
-    const t = core.clock.now();
-    core.instrument.finish('tm', index, t);
-    const end: FarmEvent = { ...base, t, type: 'tm.end', result: reply.result };
-    if (reply.result === 'FAILURE') end.info = reply.info;
-    core.emit(end);
-    return reply;
+    return this.run(request.vmId, lines).then((reply) => {
+      const t = core.clock.now();
+      core.instrument.finish('tm', index, t);
+      const end: FarmEvent = { ...base, t, type: 'tm.end', result: reply.result };
+      if (reply.result === 'FAILURE') end.info = reply.info;
+      core.emit(end);
+      return reply;
+    });
   }
 
   private async run(vmId: number, lines: readonly (ParsedLine | undefined)[]): Promise<MadReply> {

@@ -25,24 +25,30 @@ export interface TransferLine {
 
 export type ParsedLine = { ok: true; line: TransferLine } | { ok: false; reason: string };
 
-const HOST_PATH = /^([^\s:/]+):\//;
-
 /** Parses line `lineNo` (1-based) of a transfer file; undefined for blank lines and comments. */
 export function parseTransferLine(text: string, lineNo: number): ParsedLine | undefined {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.startsWith('#')) return undefined;
   const tokens = trimmed.split(/\s+/);
-  const where = `transfer file line ${lineNo} '${trimmed}'`;
+  const where = (): string => `transfer file line ${lineNo} '${trimmed}'`;
   const verb = tokens[0]!.toLowerCase();
   if (!(TM_VERBS as readonly string[]).includes(verb)) {
     return {
       ok: false,
-      reason: `${where}: ${tokens[0]} is not a TM action the host farm emulates (${TM_VERBS.map((v) => v.toUpperCase()).join(', ')})`,
+      reason: `${where()}: ${tokens[0]} is not a TM action the host farm emulates (${TM_VERBS.map((v) => v.toUpperCase()).join(', ')})`,
     };
   }
   for (let i = tokens.length - 1; i >= 2; i -= 1) {
-    const m = HOST_PATH.exec(tokens[i]!);
-    if (m) return { ok: true, line: { verb: verb as TmVerb, host: m[1]!, text: trimmed } };
+    const host = hostOf(tokens[i]!);
+    if (host !== undefined) return { ok: true, line: { verb: verb as TmVerb, host, text: trimmed } };
   }
-  return { ok: false, reason: `${where}: no <host>:<path> argument names the host to work on` };
+  return { ok: false, reason: `${where()}: no <host>:<path> argument names the host to work on` };
+}
+
+/** `host` of a `host:/path` token, else undefined. */
+function hostOf(token: string): string | undefined {
+  const colon = token.indexOf(':');
+  if (colon <= 0 || token.charCodeAt(colon + 1) !== 47 /* / */) return undefined;
+  const host = token.slice(0, colon);
+  return host.includes('/') ? undefined : host;
 }

@@ -26,21 +26,22 @@ export class FarmVmmDriver implements VirtualMachineDriver {
     private readonly transport: DriverTransport,
   ) {}
 
-  async execute(request: VmmRequest): Promise<MadReply> {
+  execute(request: VmmRequest): Promise<MadReply> {
     const { core } = this;
     const host = core.host(request.host);
     const index = host?.index ?? -1;
     const base: FarmEvent = { t: core.clock.now(), type: 'vmm.start', vmId: request.vmId, host: request.host, action: request.action };
     core.emit(base);
     core.instrument.begin('vmm', index, base.t);
-    const outcome = await this.run(request, host);
-    const t = core.clock.now();
-    core.instrument.finish('vmm', index, t);
-    const end: FarmEvent = { ...base, t, type: 'vmm.end', result: outcome.reply.result };
-    if (outcome.reply.info !== '-') end.info = outcome.reply.info;
-    core.emit(end);
-    if (outcome.deployed) void bootGuest(core, outcome.deployed, request.vm);
-    return outcome.reply;
+    return this.run(request, host).then((outcome) => {
+      const t = core.clock.now();
+      core.instrument.finish('vmm', index, t);
+      const end: FarmEvent = { ...base, t, type: 'vmm.end', result: outcome.reply.result };
+      if (outcome.reply.info !== '-') end.info = outcome.reply.info;
+      core.emit(end);
+      if (outcome.deployed) bootGuest(core, outcome.deployed, request.vm);
+      return outcome.reply;
+    });
   }
 
   private async run(request: VmmRequest, host: FarmHost | undefined): Promise<{ reply: MadReply; deployed?: FarmVm }> {
@@ -87,7 +88,7 @@ export class FarmVmmDriver implements VirtualMachineDriver {
     if (failed !== undefined) return fail(failed);
     if (fault.kind === 'fail') return fail(fault.message ?? faultMessage(op, h.name));
     // The domain is gone: a guest still booting never sends its NET-MSG, and its memory is free.
-    vm.boot?.abort(new Error(`${action === 'SHUTDOWN' ? 'shut down' : 'cancelled'} before the guest was up`));
+    vm.boot?.stop(new Error(`${action === 'SHUTDOWN' ? 'shut down' : 'cancelled'} before the guest was up`));
     h.vms.delete(vmId);
     h.release(vm.memoryMiB);
     return { reply: success(action, vmId) };
