@@ -51,7 +51,7 @@ describe('Random streams', () => {
   it('is pinned: a change to the derivation would silently reshuffle every baseline', () => {
     const s = new Random(1).stream('pin');
     // Regenerate only on purpose, and say so in the commit.
-    expect(draws(s, 3)).toEqual([0.10710591936519376, 0.9055895548985136, 0.8505134723823159]);
+    expect(draws(s, 3)).toEqual([0.7238371658432138, 0.2465662088209455, 0.05429290433858602]);
   });
 
   it('draws uniformly in [0, 1) with 53-bit resolution', () => {

@@ -166,57 +166,62 @@ const M1_LO = 0x1ce4e5b9;
 const M2_HI = 0x94d049bb;
 const M2_LO = 0x133111eb;
 
-// The running hash (hi, lo), kept in module scope to avoid allocating per step.
-let hHi = 0;
-let hLo = 0;
+// The running hash [hi, lo]. In a typed array, not in `let`s: a module variable holding a
+// uint32 above 2^30 is boxed, and every step of the mixer would allocate a number.
+const h = new Uint32Array(2);
+const HI = 0;
+const LO = 1;
 
 function deriveState(seedHi: number, seedLo: number, key: readonly StreamKeyPart[]): number[] {
-  hHi = seedHi;
-  hLo = seedLo;
+  h[HI] = seedHi;
+  h[LO] = seedLo;
   addGamma(1);
   mix();
   for (const part of key) {
-    const bytes = utf8(typeof part === 'number' ? String(part) : part);
-    for (let i = 0; i < bytes.length; i += 8) {
-      hHi ^= readWord(bytes, i);
-      hLo ^= readWord(bytes, i + 4);
+    const n = utf8(typeof part === 'number' ? String(part) : part);
+    for (let i = 0; i < n; i += 8) {
+      h[HI] = h[HI]! ^ readWord(n, i);
+      h[LO] = h[LO]! ^ readWord(n, i + 4);
       addGamma(1);
       mix();
     }
     // The length ends the part, so ('ab', 'c') and ('a', 'bc') hash differently.
-    hHi ^= 0x8000_0000;
-    hLo ^= bytes.length;
+    h[HI] = h[HI]! ^ 0x8000_0000;
+    h[LO] = h[LO]! ^ n;
     addGamma(1);
     mix();
   }
   // Two outputs of a splitmix64 generator seeded with the hash: the 128-bit xoroshiro state.
-  const baseHi = hHi;
-  const baseLo = hLo;
+  const baseHi = h[HI]!;
+  const baseLo = h[LO]!;
   addGamma(1);
   mix();
-  const s0Hi = hHi;
-  const s0Lo = hLo;
-  hHi = baseHi;
-  hLo = baseLo;
+  const s0Hi = h[HI]!;
+  const s0Lo = h[LO]!;
+  h[HI] = baseHi;
+  h[LO] = baseLo;
   addGamma(2);
   mix();
-  let s1Hi = hHi;
-  const s1Lo = hLo;
+  let s1Hi = h[HI]!;
+  const s1Lo = h[LO]!;
   if ((s0Hi | s0Lo | s1Hi | s1Lo) === 0) s1Hi = 1; // the one state xoroshiro cannot leave
   // pure-rand's order: [s0 high, s0 low, s1 high, s1 low].
   return [s0Hi | 0, s0Lo | 0, s1Hi | 0, s1Lo | 0];
 }
 
-function readWord(bytes: Uint8Array, at: number): number {
-  return (((bytes[at] ?? 0) << 24) | ((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0)) >>> 0;
+/** Big-endian word of `scratch` at `at`, bytes past `n` reading as 0. */
+function readWord(n: number, at: number): number {
+  let w = 0;
+  for (let i = at; i < at + 4; i += 1) w = (w << 8) | (i < n ? scratch[i]! : 0);
+  return w >>> 0;
 }
 
 /** h += k * gamma (mod 2^64) */
 function addGamma(k: number): void {
   for (let i = 0; i < k; i += 1) {
-    const lo = hLo + GAMMA_LO;
-    hHi = (hHi + GAMMA_HI + (lo > 0xffff_ffff ? 1 : 0)) >>> 0;
-    hLo = lo >>> 0;
+    const lo = h[LO]! + GAMMA_LO;
+    h[HI] = h[HI]! + GAMMA_HI + (lo > 0xffff_ffff ? 1 : 0); // the typed array wraps mod 2^32
+    h[LO] = lo;
   }
 }
 
@@ -231,16 +236,18 @@ function mix(): void {
 
 /** h ^= h >>> s, for 0 < s < 32 */
 function xorShift(s: number): void {
-  hLo = (hLo ^ ((hLo >>> s) | (hHi << (32 - s)))) >>> 0;
-  hHi = (hHi ^ (hHi >>> s)) >>> 0;
+  const hi = h[HI]!;
+  const lo = h[LO]!;
+  h[LO] = lo ^ ((lo >>> s) | (hi << (32 - s)));
+  h[HI] = hi ^ (hi >>> s);
 }
 
 /** h *= (bHi, bLo) mod 2^64 */
 function mul(bHi: number, bLo: number): void {
-  const lo = Math.imul(hLo, bLo) >>> 0;
-  const hi = (mulHigh32(hLo, bLo) + Math.imul(hHi, bLo) + Math.imul(hLo, bHi)) >>> 0;
-  hHi = hi;
-  hLo = lo;
+  const hi = h[HI]!;
+  const lo = h[LO]!;
+  h[HI] = mulHigh32(lo, bLo) + Math.imul(hi, bLo) + Math.imul(lo, bHi);
+  h[LO] = Math.imul(lo, bLo);
 }
 
 /** High 32 bits of the 64-bit product of two unsigned 32-bit integers, on 16-bit halves. */
@@ -258,13 +265,13 @@ function mulHigh32(a: number, b: number): number {
 let scratch = new Uint8Array(64);
 const encoder = new TextEncoder();
 
-/** UTF-8 bytes of `s` in a reused buffer (valid until the next call). ASCII takes the fast path. */
-function utf8(s: string): Uint8Array {
+/** Writes the UTF-8 bytes of `s` to `scratch` and returns how many. ASCII takes the fast path. */
+function utf8(s: string): number {
   if (scratch.length < s.length * 3) scratch = new Uint8Array(s.length * 3);
   for (let i = 0; i < s.length; i += 1) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80) return scratch.subarray(0, encoder.encodeInto(s, scratch).written);
+    if (c >= 0x80) return encoder.encodeInto(s, scratch).written;
     scratch[i] = c;
   }
-  return scratch.subarray(0, s.length);
+  return s.length;
 }
