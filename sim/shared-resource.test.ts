@@ -278,6 +278,14 @@ describe('SharedResource, hand-checked cases', () => {
     expect(s.end).toBe(1000 / 3);
     expect(clock.now()).toBeGreaterThanOrEqual(s.end);
     expect(clock.now() - s.end).toBeLessThan(0.002);
+    expect(clock.lag().timers).toBe(1); // woke once, on the tick after the end, not early and again
+  });
+
+  it('wakes on the very tick when the end falls on one', async () => {
+    const clock = new VirtualClock();
+    const res = new SharedResource(clock, 4);
+    const s = await clock.run(() => res.consume(1));
+    expect([s.end, clock.now(), clock.lag().timers]).toEqual([250, 250, 1]);
   });
 
   it('keeps a single clock timer armed however many consumers are active', async () => {

@@ -86,7 +86,14 @@ class CapClass {
   ) {}
 }
 
-/** A clock rounds delays to its tick; a timer that woke early waits at least this long (then doubles). */
+/**
+ * A clock rounds delays to its tick, so a timer may wake up to half a tick before the completion
+ * it is for, and then it must wait again: a second turn of the clock for every other completion.
+ * A hair under half a VirtualClock tick (1 µs) added to each delay makes a completion between two
+ * ticks wake on the later one, and one on a tick still on that tick. On a coarser clock a timer
+ * that wakes early waits again, at least the step, doubling.
+ */
+const WAKE_MARGIN_MS = 0.0004999;
 const FIRST_EARLY_WAKE_STEP_MS = 0.001;
 
 export class SharedResource {
@@ -314,7 +321,7 @@ export class SharedResource {
     this.due = next;
     if (next === Infinity) return;
     this.earlyWakeStep = FIRST_EARLY_WAKE_STEP_MS;
-    this.timer = this.clock.timer(Math.max(0, next - this.clock.now()), this.onTimer);
+    this.timer = this.clock.timer(Math.max(0, next - this.clock.now()) + WAKE_MARGIN_MS, this.onTimer);
   }
 
   private readonly onTimer = (): void => {
