@@ -20,8 +20,8 @@ describe('run(), embedded, in virtual time', () => {
     }
     // the five stages add up to total, VM by VM, so their means do too
     const parts = ['START-PENDING', 'PENDING-PROLOG', 'PROLOG-BOOT', 'BOOT-RUNNING', 'RUNNING-NET-MSG'] as const;
-    const sum = parts.reduce((s, p) => s + result.stages[p].mean, 0);
-    expect(sum).toBeCloseTo(result.stages.total.mean, 6);
+    const sum = parts.reduce((s, p) => s + result.stages[p].mean!, 0);
+    expect(sum).toBeCloseTo(result.stages.total.mean!, 6);
     expect(result.lag.maxMs).toBe(0);
   });
 
@@ -72,17 +72,17 @@ describe('run(), embedded, in virtual time', () => {
     expect(result.vms.up).toBe(512);
     const s = result.stages;
     const others = [s['START-PENDING'], s['PROLOG-BOOT'], s['BOOT-RUNNING'], s['RUNNING-NET-MSG']];
-    for (const other of others) expect(s['PENDING-PROLOG'].mean).toBeGreaterThan(2 * other.mean);
-    expect(s['PENDING-PROLOG'].mean).toBeGreaterThan(0.5 * s.total.mean);
+    for (const other of others) expect(s['PENDING-PROLOG'].mean).toBeGreaterThan(2 * other.mean!);
+    expect(s['PENDING-PROLOG'].mean).toBeGreaterThan(0.5 * s.total.mean!);
     // the client's loop shows too: the last VM waited for the client far longer than the first
-    expect(s['START-PENDING'].max).toBeGreaterThan(10 * Math.max(s['START-PENDING'].min, 0.01));
+    expect(s['START-PENDING'].max).toBeGreaterThan(10 * Math.max(s['START-PENDING'].min!, 0.01));
   });
 
   it('optimized deploys the same burst far faster than opennebula-4.4', async () => {
     const old = await runOf({ profile: 'opennebula-4.4', load: { mode: 'serial' } });
     const tuned = await runOf({ profile: 'optimized' });
-    expect(tuned.stages.total.mean * 5).toBeLessThan(old.stages.total.mean);
-    expect(tuned.stages.total.max * 5).toBeLessThan(old.stages.total.max);
+    expect(tuned.stages.total.mean! * 5).toBeLessThan(old.stages.total.mean!);
+    expect(tuned.stages.total.max! * 5).toBeLessThan(old.stages.total.max!);
     expect(tuned.exitCode).toBe(0);
     expect(old.exitCode).toBe(1);
   });

@@ -118,7 +118,7 @@ export const ScenarioSchema = z.strictObject({
   /** emulated time after the burst starts at which a run that has not finished is ended and accounted */
   deadline: durationSchema.default('1h'),
   /** how often the harness polls the stack's VM pool to cross-check states (emulated) */
-  pollEvery: durationSchema.default('10s'),
+  pollEvery: durationSchema.default('30s'),
   budgets: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default(NIGHTLY_BUDGETS as Record<string, string | string[]>),
 });
 
