@@ -24,16 +24,6 @@ export function bootGuest(core: FarmCore, vm: FarmVm, deployment: DeploymentVm):
   const key = core.actionKey('guest.boot', vm.id, host, host.name);
   const fault = core.decide('guest.boot', host, vm.id, key);
 
-  const end = (failure: string | undefined): void => {
-    vm.boot = undefined;
-    const t = core.clock.now();
-    core.instrument.finish('boot', host.index, t);
-    const e: FarmEvent = { t, type: 'boot.end', vmId: vm.id, host: host.name, result: failure === undefined ? 'SUCCESS' : 'FAILURE' };
-    if (failure !== undefined) e.info = failure;
-    core.emit(e);
-    if (failure === undefined) core.netMsg(vm);
-  };
-
   // Promise chains rather than an async function: a 100,000-VM burst keeps every boot's frame
   // alive at once, and a chain holds less.
   let work: Promise<unknown>;
@@ -50,9 +40,20 @@ export function bootGuest(core: FarmCore, vm: FarmVm, deployment: DeploymentVm):
     );
   }
   work.then(
-    () => end(fault.kind === 'fail' ? (fault.message ?? faultMessage('guest.boot', host.name)) : undefined),
-    (error: unknown) => end(error instanceof Error ? error.message : String(error)),
+    () => endBoot(core, vm, fault.kind === 'fail' ? (fault.message ?? faultMessage('guest.boot', host.name)) : undefined),
+    (error: unknown) => endBoot(core, vm, error instanceof Error ? error.message : String(error)),
   );
+}
+
+function endBoot(core: FarmCore, vm: FarmVm, failure: string | undefined): void {
+  const { host } = vm;
+  vm.boot = undefined;
+  const t = core.clock.now();
+  core.instrument.finish('boot', host.index, t);
+  const e: FarmEvent = { t, type: 'boot.end', vmId: vm.id, host: host.name, result: failure === undefined ? 'SUCCESS' : 'FAILURE' };
+  if (failure !== undefined) e.info = failure;
+  core.emit(e);
+  if (failure === undefined) core.netMsg(vm);
 }
 
 function readWorkingSet(core: FarmCore, host: FarmHost, deployment: DeploymentVm, stop: StopSignal): Promise<unknown> | undefined {
@@ -78,21 +79,14 @@ function readWorkingSet(core: FarmCore, host: FarmHost, deployment: DeploymentVm
   return untilStopped(read, stop);
 }
 
-/** `promise`, or a rejection with the signal's reason if it is stopped first. */
-function untilStopped<T>(promise: Promise<T>, signal: StopSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+/**
+ * `promise`, or a rejection with the stop's reason if it comes first. The listener is not
+ * removed: a StopSignal lives as long as one boot, and stopping a settled promise does nothing.
+ */
+function untilStopped<T>(promise: Promise<T>, stop: StopSignal): Promise<T> {
+  if (stop.aborted) return Promise.reject(stop.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
+    stop.addEventListener('abort', () => reject(stop.reason));
+    promise.then(resolve, reject);
   });
 }

@@ -30,20 +30,23 @@ export function parseTransferLine(text: string, lineNo: number): ParsedLine | un
   // Scanned in place rather than split: a 100,000-VM burst parses every line of every prolog.
   const tokens = tokenBounds(text);
   if (tokens.length === 0 || text.charCodeAt(tokens[0]!) === 35 /* # */) return undefined;
-  const where = (): string => `transfer file line ${lineNo} '${text.trim()}'`;
   const word = text.slice(tokens[0], tokens[1]);
   const verb = word.toLowerCase();
   if (!(TM_VERBS as readonly string[]).includes(verb)) {
     return {
       ok: false,
-      reason: `${where()}: ${word} is not a TM action the host farm emulates (${TM_VERBS.map((v) => v.toUpperCase()).join(', ')})`,
+      reason: `${where(lineNo, text)}: ${word} is not a TM action the host farm emulates (${TM_VERBS.map((v) => v.toUpperCase()).join(', ')})`,
     };
   }
   for (let t = tokens.length - 2; t >= 4; t -= 2) {
     const host = hostOf(text, tokens[t]!, tokens[t + 1]!);
     if (host !== undefined) return { ok: true, line: { verb: verb as TmVerb, host, text } };
   }
-  return { ok: false, reason: `${where()}: no <host>:<path> argument names the host to work on` };
+  return { ok: false, reason: `${where(lineNo, text)}: no <host>:<path> argument names the host to work on` };
+}
+
+function where(lineNo: number, text: string): string {
+  return `transfer file line ${lineNo} '${text.trim()}'`;
 }
 
 /** [start, end, start, end, ...] of the whitespace-separated tokens of `text`. */

@@ -48,25 +48,26 @@ export class FarmVmmDriver implements VirtualMachineDriver {
     const { core } = this;
     const { action, vmId } = request;
     const op = action === 'DEPLOY' ? 'vmm.deploy' : action === 'SHUTDOWN' ? 'vmm.shutdown' : 'vmm.cancel';
-    const fail = (info: string): { reply: MadReply } => ({ reply: failure(action, vmId, info) });
     const key = core.actionKey(op, vmId, host, request.host);
     const unreachable = await core.reach(request.host, this.transport, op, vmId, key);
-    if (unreachable !== undefined) return fail(unreachable);
+    if (unreachable !== undefined) return refuse(action, vmId, unreachable);
     const h = host!;
 
     if (action === 'DEPLOY') {
       const deployId = `one-${vmId}`;
-      if (h.vms.has(vmId)) return fail(`operation failed: domain '${deployId}' already exists on ${h.name}`);
+      if (h.vms.has(vmId)) return refuse(action, vmId, `operation failed: domain '${deployId}' already exists on ${h.name}`);
       const fault = core.decide(op, h, vmId, key);
       if (fault.kind === 'hang') return never();
       const { memoryMiB } = request.vm;
       const free = h.freeMemoryMiB;
       const fits = fault.kind === 'fail' || h.reserve(memoryMiB);
       const failed = await core.work(h, core.latency.vmm.deploy, key);
-      if (failed !== undefined) return fail(failed); // the host crashed: its memory went with it
-      if (fault.kind === 'fail') return fail(fault.message ?? faultMessage(op, h.name));
+      if (failed !== undefined) return refuse(action, vmId, failed); // the host crashed: its memory went with it
+      if (fault.kind === 'fail') return refuse(action, vmId, fault.message ?? faultMessage(op, h.name));
       if (!fits) {
-        return fail(
+        return refuse(
+          action,
+          vmId,
           `Could not create domain from ${deploymentFile(vmId)}: internal error: process exited while connecting ` +
             `to monitor: cannot set up guest memory 'pc.ram': Cannot allocate memory ` +
             `(${h.name}: ${memoryMiB} MiB asked, ${free} MiB free of ${h.memoryMiB} MiB)`,
@@ -80,19 +81,24 @@ export class FarmVmmDriver implements VirtualMachineDriver {
     const vm = h.vms.get(vmId);
     const domain = request.deployId || `one-${vmId}`;
     if (!vm || vm.deployId !== domain) {
-      return fail(`failed to get domain '${domain}': Domain not found: no domain with matching name '${domain}' on ${h.name}`);
+      return refuse(action, vmId, `failed to get domain '${domain}': Domain not found: no domain with matching name '${domain}' on ${h.name}`);
     }
     const fault = core.decide(op, h, vmId, key);
     if (fault.kind === 'hang') return never();
     const failed = await core.work(h, action === 'SHUTDOWN' ? core.latency.vmm.shutdown : core.latency.vmm.cancel, key);
-    if (failed !== undefined) return fail(failed);
-    if (fault.kind === 'fail') return fail(fault.message ?? faultMessage(op, h.name));
+    if (failed !== undefined) return refuse(action, vmId, failed);
+    if (fault.kind === 'fail') return refuse(action, vmId, fault.message ?? faultMessage(op, h.name));
     // The domain is gone: a guest still booting never sends its NET-MSG, and its memory is free.
     vm.boot?.stop(new Error(`${action === 'SHUTDOWN' ? 'shut down' : 'cancelled'} before the guest was up`));
     h.vms.delete(vmId);
     h.release(vm.memoryMiB);
     return { reply: success(action, vmId) };
   }
+}
+
+/** A FAILURE answer (a module function, not a closure per action: see sim/timer-heap.ts on tsx). */
+function refuse(action: VmmRequest['action'], vmId: number, info: string): { reply: MadReply } {
+  return { reply: failure(action, vmId, info) };
 }
 
 function deploymentFile(vmId: number): string {

@@ -43,32 +43,22 @@ export class TimerHeap implements Clock {
   }
 
   timer(ms: number, fn: () => void): Timer {
-    const entry = this.add(ms, fn);
-    return { cancel: () => this.cancel(entry) };
+    return new HeapTimer(this, this.add(ms, fn));
   }
 
   sleep(ms: number, signal?: AbortSignalLike): Promise<void> {
     // The common case allocates no handle and no closure of its own.
     if (signal === undefined) return new Promise<void>((resolve) => void this.add(ms, resolve));
     if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.cancel(entry);
-        reject(signal.reason);
-      };
-      const entry = this.add(ms, () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return new Promise<void>((resolve, reject) => void new AbortableSleep(this, ms, signal, resolve, reject));
   }
 
   every(ms: number, fn: () => void): Timer {
     return everyOn(this, ms, fn);
   }
 
-  private add(ms: number, fn: () => void): Entry {
+  /** @internal */
+  add(ms: number, fn: () => void): Entry {
     assertDelay(ms);
     const entry: Entry = { due: this.inner.now() + ms, seq: this.seq++, fn, index: -1 };
     push(this.heap, entry);
@@ -76,7 +66,8 @@ export class TimerHeap implements Clock {
     return entry;
   }
 
-  private cancel(entry: Entry): void {
+  /** @internal */
+  cancel(entry: Entry): void {
     if (entry.index < 0) return;
     const wasFirst = entry.index === 0;
     remove(this.heap, entry.index);
@@ -120,6 +111,39 @@ interface Entry {
   seq: number;
   fn: () => void;
   index: number;
+}
+
+/*
+ * Handles are small classes, not object literals of closures: run under tsx (esbuild keepNames),
+ * every named closure is given a `name` property, a dictionary of its own, per call.
+ */
+
+class HeapTimer implements Timer {
+  constructor(
+    private readonly heap: TimerHeap,
+    private readonly entry: Entry,
+  ) {}
+
+  cancel(): void {
+    this.heap.cancel(this.entry);
+  }
+}
+
+class AbortableSleep {
+  private readonly entry: Entry;
+  private readonly onAbort: () => void;
+
+  constructor(heap: TimerHeap, ms: number, signal: AbortSignalLike, resolve: () => void, reject: (reason: unknown) => void) {
+    this.onAbort = () => {
+      heap.cancel(this.entry);
+      reject(signal.reason);
+    };
+    this.entry = heap.add(ms, () => {
+      signal.removeEventListener('abort', this.onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
 }
 
 function before(a: Entry, b: Entry): boolean {
