@@ -78,4 +78,8 @@ describe('transferHost', () => {
     expect(transferHost(['# comment', 'DELETE dummy h2:/var/lib/one//datastores/0/5 5 0'])).toBe('h2');
     expect(transferHost([])).toBeUndefined();
   });
+
+  it('takes the host side of an MVDS line, which moves a disk from the host back to its datastore', () => {
+    expect(transferHost(['MVDS dummy node03:/var/lib/one//datastores/0/9/disk.1 /var/lib/one/datastores/1/abc 9 1'])).toBe('node03');
+  });
 });

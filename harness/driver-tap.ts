@@ -1,5 +1,6 @@
 import type { Clock } from '../sim/clock.js';
 import type { DriverLauncher, Drivers, MadReply } from '../opennebula/driver.js';
+import { parseTransferLine, splitHostPath, type TransferCommand } from '../opennebula/transfer-file.js';
 import type { TraceEvent } from './trace-event.js';
 
 /**
@@ -38,17 +39,21 @@ export function tapDrivers(drivers: Drivers, clock: Pick<Clock, 'now'>, record: 
 }
 
 /**
- * The host a transfer file works on: every TM line names its destination `host:path` third from
- * the end (`CLONE tm src dst vid ds`, `MKIMAGE tm size fmt dst vid ds`, `CONTEXT tm files... dst
- * vid ds`, `DELETE tm dst vid ds`). An empty file (a VM without disks) names none.
+ * The host a transfer file works on: the host part of the line's `host:path` on the host side
+ * (the target, except for MVDS, which moves a disk from the host back to its datastore). An
+ * empty file (a VM without disks) names none; a line we cannot read is the driver's to refuse.
  */
 export function transferHost(lines: readonly string[]): string | undefined {
-  for (const line of lines) {
-    const tokens = line.trim().split(/\s+/);
-    if (tokens.length < 5 || tokens[0]!.startsWith('#')) continue;
-    const dst = tokens[tokens.length - 3]!;
-    const colon = dst.indexOf(':');
-    if (colon > 0) return dst.slice(0, colon);
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    let command: TransferCommand;
+    try {
+      command = parseTransferLine(line, i + 1);
+    } catch {
+      continue;
+    }
+    const onHost = command.action === 'MVDS' ? command.source : command.target;
+    if (onHost.includes(':')) return splitHostPath(onHost).host;
   }
   return undefined;
 }
