@@ -47,7 +47,7 @@ export function parseClock(value: string): ClockSpec | undefined {
 }
 
 /** The nightly VM: a quarter of a core, one vcpu, 512 MB and one qcow2 disk cloned from image 0. */
-export const NIGHTLY_TEMPLATE = 'NAME = "scale-vm"\nCPU = 0.25\nVCPU = 1\nMEMORY = 512\nDISK = [ IMAGE_ID = 0 ]\n';
+export const NIGHTLY_TEMPLATE = 'CPU = 0.25\nVCPU = 1\nMEMORY = 512\nDISK = [ IMAGE_ID = 0 ]\n';
 
 /**
  * The nightly budgets, from the study's optimized figures (mean 53.5 s, slowest 87.8 s for 512
@@ -55,7 +55,7 @@ export const NIGHTLY_TEMPLATE = 'NAME = "scale-vm"\nCPU = 0.25\nVCPU = 1\nMEMORY
  * slides back toward 4.4's minutes does not.
  */
 export const NIGHTLY_BUDGETS: BudgetSpec = {
-  total: ['mean < 60s', 'p95 < 85s', 'max < 90s'],
+  total: ['mean < 60s', 'p95 < 85s', 'max < 100s'],
   'START-PENDING': ['p95 < 1s'],
   'PENDING-PROLOG': ['max < 5s'],
   failed: ['== 0'],
