@@ -1,9 +1,8 @@
-import { createClock } from '@sinonjs/fake-timers';
+import FakeTimers from '@sinonjs/fake-timers';
 import {
   DEFAULT_VIRTUAL_ORIGIN_EPOCH_MS,
   assertDelay,
   everyOn,
-  sleepOn,
   type Clock,
   type ClockLag,
   type Timer,
@@ -16,6 +15,22 @@ import {
  */
 const UNITS_PER_MS = 1000;
 const MAX_UNITS = 2 ** 31 - 1;
+
+/**
+ * fake-timers imitates its global's timers: with Node's, every timer gets a Timeout-like object
+ * with five closures. A namespace whose setTimeout returns numbers gets plain numeric ids; the
+ * clock is created from it and patches nothing.
+ */
+const numericTimers = FakeTimers.withGlobal({
+  Date,
+  setTimeout: () => 0,
+  clearTimeout: () => {},
+  setInterval: () => 0,
+  clearInterval: () => {},
+} as unknown as typeof globalThis);
+
+type FakeClock = ReturnType<typeof numericTimers.createClock>;
+type TimerId = ReturnType<FakeClock['setTimeout']>;
 
 export class VirtualClockStalled extends Error {
   constructor(at: number) {
@@ -32,6 +47,17 @@ export interface VirtualRunOptions {
   until?: number;
 }
 
+class FakeTimer implements Timer {
+  constructor(
+    private readonly fake: FakeClock,
+    public id: TimerId,
+  ) {}
+
+  cancel(): void {
+    this.fake.clearTimeout(this.id);
+  }
+}
+
 /**
  * Deterministic discrete-event time on fake-timers' createClock() (no globals are patched).
  * `run()` drives it: let every pending promise reaction run, then jump to the next timer, and
@@ -40,8 +66,8 @@ export interface VirtualRunOptions {
  */
 export class VirtualClock implements Clock {
   readonly kind = 'virtual' as const;
-  private readonly fake = createClock(0);
-  private fired = 0;
+  private readonly fake: FakeClock = numericTimers.createClock(0);
+  private turns = 0;
   private driving = false;
 
   constructor(private readonly originEpochMs: number = DEFAULT_VIRTUAL_ORIGIN_EPOCH_MS) {}
@@ -56,23 +82,34 @@ export class VirtualClock implements Clock {
 
   timer(ms: number, fn: () => void): Timer {
     assertDelay(ms);
-    let remaining = Math.round(ms * UNITS_PER_MS);
-    let id: ReturnType<typeof this.fake.setTimeout>;
-    const arm = (): void => {
+    const units = Math.round(ms * UNITS_PER_MS);
+    if (units <= MAX_UNITS) return new FakeTimer(this.fake, this.fake.setTimeout(fn, units));
+    // Longer than one fake-timers timer: hop in steps, the handle always naming the current one.
+    const handle = new FakeTimer(this.fake, 0 as TimerId);
+    let remaining = units;
+    const hop = (): void => {
       const step = Math.min(remaining, MAX_UNITS);
       remaining -= step;
-      id = this.fake.setTimeout(() => {
-        if (remaining > 0) return arm();
-        this.fired += 1;
-        fn();
-      }, step);
+      handle.id = this.fake.setTimeout(remaining > 0 ? hop : fn, step);
     };
-    arm();
-    return { cancel: () => this.fake.clearTimeout(id) };
+    hop();
+    return handle;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return sleepOn(this, ms, signal);
+    if (signal === undefined) return new Promise<void>((resolve) => void this.timer(ms, resolve));
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        t.cancel();
+        reject(signal.reason);
+      };
+      const t = this.timer(ms, () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   every(ms: number, fn: () => void): Timer {
@@ -80,7 +117,7 @@ export class VirtualClock implements Clock {
   }
 
   lag(): ClockLag {
-    return { timers: this.fired, meanMs: 0, p99Ms: 0, maxMs: 0 };
+    return { timers: this.turns, meanMs: 0, p99Ms: 0, maxMs: 0 };
   }
 
   /** Timers waiting to fire (a chained long delay counts once). */
@@ -89,47 +126,49 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Drives virtual time until `work` settles and returns its result. Between two timers every
-   * promise reaction runs to completion (one macrotask turn drains the microtask queue), so an
-   * event caused at time t is always handled at time t.
+   * Drives virtual time until `work` settles and returns its result. Each turn fires one timer
+   * from a setImmediate callback: Node drains the whole microtask queue before it runs one, so
+   * every promise reaction an event caused at time t has run before time moves on.
    */
-  async run<T>(work: Promise<T> | (() => Promise<T>), options: VirtualRunOptions = {}): Promise<T> {
-    if (this.driving) throw new Error('VirtualClock.run() is already driving this clock');
+  run<T>(work: Promise<T> | (() => Promise<T>), options: VirtualRunOptions = {}): Promise<T> {
+    if (this.driving) return Promise.reject(new Error('VirtualClock.run() is already driving this clock'));
     this.driving = true;
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    let promise: Promise<T>;
     try {
-      let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-      const promise = typeof work === 'function' ? work() : work;
-      promise.then(
-        (value) => (outcome = { ok: true, value }),
-        (error: unknown) => (outcome = { ok: false, error }),
-      );
-      let limitHit = false;
-      const limit =
-        options.until === undefined
-          ? undefined
-          : this.timer(Math.max(0, options.until - this.now()), () => (limitHit = true));
-      try {
-        for (;;) {
-          await macrotaskTurn();
-          if (outcome) break;
-          if (limitHit) {
-            throw new Error(`virtual run reached its limit of ${options.until} ms without finishing`);
-          }
-          // Only the limit itself left pending means nothing else can ever happen: a stall.
-          if (this.fake.countTimers() === (limit ? 1 : 0)) throw new VirtualClockStalled(this.now());
-          this.fake.next();
-        }
-      } finally {
-        limit?.cancel();
-      }
-      if (!outcome.ok) throw outcome.error;
-      return outcome.value;
-    } finally {
+      promise = typeof work === 'function' ? work() : work;
+    } catch (error) {
       this.driving = false;
+      return Promise.reject(error);
     }
+    promise.then(
+      (value) => (outcome = { ok: true, value }),
+      (error: unknown) => (outcome = { ok: false, error }),
+    );
+    let limitHit = false;
+    const limit =
+      options.until === undefined ? undefined : this.timer(Math.max(0, options.until - this.now()), () => (limitHit = true));
+    return new Promise<T>((resolve, reject) => {
+      const finish = (error: unknown, value?: T): void => {
+        limit?.cancel();
+        this.driving = false;
+        if (error === undefined) resolve(value as T);
+        else reject(error);
+      };
+      const turn = (): void => {
+        if (outcome) return outcome.ok ? finish(undefined, outcome.value) : finish(outcome.error ?? new Error('work rejected'));
+        if (limitHit) return finish(new Error(`virtual run reached its limit of ${options.until} ms without finishing`));
+        // Only the limit itself left pending means nothing else can ever happen: a stall.
+        if (this.fake.countTimers() === (limit ? 1 : 0)) return finish(new VirtualClockStalled(this.now()));
+        try {
+          this.fake.next();
+        } catch (error) {
+          return finish(error);
+        }
+        this.turns += 1;
+        setImmediate(turn);
+      };
+      setImmediate(turn);
+    });
   }
-}
-
-function macrotaskTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
