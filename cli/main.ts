@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ProgressSnapshot } from '../harness/trace.js';
 import { UserError, isUserError } from '../harness/errors.js';
@@ -133,7 +135,9 @@ async function runAndReport(overrides: RunOverrides, deps: CliDeps): Promise<num
     say(`stampede: the run finished but its reports could not be written to "${overrides.out}": ${(reportError as Error).message}\n`);
     return ExitCode.COULD_NOT_RUN;
   }
-  deps.stdout.write(`Reports: ${paths.join(', ')}\n`);
+  // trace.jsonl was written by the run itself, as it went
+  const trace = join(overrides.out, 'trace.jsonl');
+  deps.stdout.write(`Reports: ${[...paths, ...(existsSync(trace) ? [trace] : [])].join(', ')}\n`);
   return result.exitCode;
 }
 
