@@ -6,7 +6,16 @@ import { UserError, isUserError } from '../harness/errors.js';
 import { ExitCode, type Result } from '../harness/result.js';
 import { writeReports as defaultWriteReports } from '../reports/index.js';
 import pkg from '../package.json' with { type: 'json' };
-import { DEFAULT_OUT, checkScenarioFile, clockChoice, outDir, profileName, wholeNumber, type RunOverrides } from './options.js';
+import {
+  DEFAULT_OUT,
+  checkScenarioFile,
+  clockChoice,
+  outDir,
+  profileName,
+  scenarioSetting,
+  wholeNumber,
+  type RunOverrides,
+} from './options.js';
 import { ProgressLine, type LineOutput } from './progress.js';
 import { renderResult } from './render.js';
 
@@ -47,6 +56,8 @@ Examples:
       a scenario file, with its seed and report directory overridden
   $ stampede run --clock scaled:50
       real timers, 50 emulated seconds per wall second
+  $ stampede run --set load.mode=serial --set 'profile={extends: optimized, pathologies: {vmm-host-lock: true}}'
+      any scenario field from the command line: --set PATH=VALUE, VALUE read as YAML
 
 Flags override the scenario file, which overrides the defaults. Every figure is in emulated
 seconds. Reports go to --out (default ${DEFAULT_OUT}/): result.json, summary.md, junit.xml,
@@ -79,6 +90,11 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     .addOption(new Option('--profile <name>', 'stack profile: optimized, opennebula-4.4, or one of the scenario\'s').argParser(profileName))
     .addOption(new Option('--seed <n>', 'seed of every random draw; same seed, same result').argParser(wholeNumber('--seed', 0)))
     .addOption(new Option('--clock <clock>', 'virtual (deterministic, fast) or scaled:FACTOR (real timers)').argParser(clockChoice))
+    .addOption(
+      new Option('--set <path=value>', 'any scenario field, e.g. --set load.mode=serial --set deadline=2h (repeatable)').argParser(
+        scenarioSetting,
+      ),
+    )
     .addOption(new Option('--out <dir>', 'report directory').default(DEFAULT_OUT).argParser(outDir))
     .addHelpText('after', EXAMPLES)
     .action(async (file: string | undefined, flags: Omit<RunOverrides, 'scenarioFile'>) => {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { checkScenarioFile, clockChoice, outDir, profileName, wholeNumber } from './options.js';
+import { checkScenarioFile, clockChoice, outDir, profileName, scenarioSetting, wholeNumber } from './options.js';
 
 describe('flag parsers', () => {
   it('read the values a user types', () => {
@@ -24,5 +24,20 @@ describe('flag parsers', () => {
     expect(checkScenarioFile('package.json')).toBeUndefined();
     expect(checkScenarioFile('nowhere/nightly.yaml')).toBe('scenario file "nowhere/nightly.yaml" does not exist.');
     expect(checkScenarioFile('README')).toBe('scenario file "README" must end in .ts, .mts, .json, .yaml or .yml.');
+  });
+
+  it('read --set PATH=VALUE with the value as YAML, in order', () => {
+    const a = scenarioSetting('load.mode=serial', undefined);
+    const b = scenarioSetting('latency.vmm.deploy={dist: fixed, value: 300}', a);
+    const c = scenarioSetting('budgets.total=[mean < 60s]', b);
+    expect(c).toEqual([
+      { path: ['load', 'mode'], value: 'serial' },
+      { path: ['latency', 'vmm', 'deploy'], value: { dist: 'fixed', value: 300 } },
+      { path: ['budgets', 'total'], value: ['mean < 60s'] },
+    ]);
+    expect(scenarioSetting('seed=7', undefined)[0]!.value).toBe(7);
+    expect(() => scenarioSetting('=3', undefined)).toThrow('--set takes PATH=VALUE');
+    expect(() => scenarioSetting('a..b=3', undefined)).toThrow('--set takes PATH=VALUE');
+    expect(() => scenarioSetting('vms={count: ', undefined)).toThrow('--set vms: the value is not valid YAML');
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { parse as parseYaml } from 'yaml';
 
 /**
  * What `stampede run` was asked for, as plain data. Scenario loading (the integrator's) takes
@@ -14,8 +15,16 @@ export interface RunOverrides {
   profile?: string;
   seed?: number;
   clock?: ClockChoice;
+  /** `--set PATH=VALUE`: any scenario field, in the order given */
+  set?: ScenarioSetting[];
   /** report directory: result.json, summary.md, junit.xml, trace.jsonl */
   out: string;
+}
+
+/** One `--set` flag: a dotted path into the scenario and a value read as YAML. */
+export interface ScenarioSetting {
+  path: string[];
+  value: unknown;
 }
 
 export type ClockChoice = { kind: 'virtual' } | { kind: 'scaled'; scale: number };
@@ -51,6 +60,26 @@ export function clockChoice(value: string): ClockChoice {
     throw new InvalidArgumentError(`--clock must be "virtual" or "scaled:FACTOR" with FACTOR > 0 (e.g. scaled:50), got "${value}".`);
   }
   return { kind: 'scaled', scale };
+}
+
+/**
+ * `--set PATH=VALUE`, repeatable: PATH is dotted (`load.mode`, `latency.vmm.deploy`), VALUE is
+ * read as YAML, so `512`, `true`, `2h`, `[a, b]` and `{dist: fixed, value: 300}` all work. A key
+ * that itself has a dot (a fault rule like `tm.clone`) is reached by setting its parent object.
+ */
+export function scenarioSetting(value: string, previous: ScenarioSetting[] | undefined): ScenarioSetting[] {
+  const eq = value.indexOf('=');
+  const path = eq > 0 ? value.slice(0, eq).trim().split('.') : [];
+  if (eq <= 0 || path.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) {
+    throw new InvalidArgumentError(`--set takes PATH=VALUE with a dotted PATH such as load.mode=serial, got "${value}".`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(value.slice(eq + 1));
+  } catch (error) {
+    throw new InvalidArgumentError(`--set ${path.join('.')}: the value is not valid YAML (${(error as Error).message.split('\n')[0]}).`);
+  }
+  return [...(previous ?? []), { path, value: parsed ?? '' }];
 }
 
 export function outDir(value: string): string {

@@ -10,6 +10,7 @@ export const runScenario: RunFn = async (overrides, hooks) => {
     ...(overrides.profile === undefined ? {} : { profile: overrides.profile }),
     ...(overrides.seed === undefined ? {} : { seed: overrides.seed }),
     ...(overrides.clock === undefined ? {} : { clock: overrides.clock }),
+    ...(overrides.set === undefined ? {} : { set: overrides.set }),
   });
   return run(resolved, { out: overrides.out, signal: hooks.signal, watch: hooks.watch });
 };

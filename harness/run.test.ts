@@ -109,4 +109,15 @@ describe('run(), embedded, in virtual time', () => {
     expect(() => resolveScenario({ profile: 'opennebula-9' })).toThrow(/unknown profile "opennebula-9"/);
     expect(() => resolveScenario({ latncy: {} })).toThrow(/latncy: unknown field/);
   });
+
+  it('applies --set paths over the file and the named flags over those', () => {
+    const r = resolveScenario(
+      { vms: { count: 10 }, load: { mode: 'parallel' } },
+      { set: [{ path: ['load', 'mode'], value: 'serial' }, { path: ['faults', 'hosts'], value: { 'host-01': { slow: 2 } } }], vms: 20 },
+    );
+    expect(r.scenario.load.mode).toBe('serial');
+    expect(r.scenario.vms.count).toBe(20);
+    expect(r.scenario.faults.hosts['host-01']?.slow).toBe(2);
+    expect(() => resolveScenario({ vms: 3 }, { set: [{ path: ['vms', 'count'], value: 1 }] })).toThrow(/--set vms\.count: vms is not an object/);
+  });
 });

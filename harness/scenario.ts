@@ -132,6 +132,8 @@ export function defineScenario(input: ScenarioInput): ScenarioInput {
 
 /** What the CLI's flags can set, over the scenario file. */
 export interface ScenarioOverrides {
+  /** `--set PATH=VALUE`, applied in order before the flags below */
+  set?: ReadonlyArray<{ path: readonly string[]; value: unknown }>;
   vms?: number;
   hosts?: number;
   profile?: string;
@@ -214,7 +216,8 @@ function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): u
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ScenarioError(`${source}: must be an object of scenario fields, got ${Array.isArray(input) ? 'an array' : typeof input}`);
   }
-  const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  const out: Record<string, unknown> = structuredClone(input as Record<string, unknown>);
+  for (const { path, value } of o.set ?? []) setPath(out, path, value, source);
   if (o.seed !== undefined) out['seed'] = o.seed;
   if (o.profile !== undefined) out['profile'] = o.profile;
   if (o.clock !== undefined) out['clock'] = o.clock.kind === 'virtual' ? 'virtual' : `scaled:${o.clock.scale}`;
@@ -226,6 +229,22 @@ function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): u
     out['hosts'] = { ...asObject(out['hosts']), count: o.hosts };
   }
   return out;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown, source: string): void {
+  let node = target;
+  for (const [i, key] of path.entries()) {
+    if (i === path.length - 1) {
+      node[key] = value;
+      return;
+    }
+    const next = node[key];
+    if (next === undefined) node[key] = {};
+    else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+      throw new ScenarioError(`${source}: --set ${path.join('.')}: ${path.slice(0, i + 1).join('.')} is not an object of fields`);
+    }
+    node = node[key] as Record<string, unknown>;
+  }
 }
 
 function asObject(v: unknown): Record<string, unknown> {
