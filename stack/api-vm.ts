@@ -186,6 +186,7 @@ function vmAction(node: HeadNode, vm: VmRecord, action: 'terminate' | 'terminate
       vm.prevState = vm.state;
       vm.prevLcmState = vm.lcmState;
       vm.state = action === 'hold' ? VmState.HOLD : VmState.PENDING;
+      node.vms.stateChanged(vm);
       return undefined;
     }
   }

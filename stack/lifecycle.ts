@@ -175,6 +175,7 @@ export class Lifecycle {
     vm.prevLcmState = vm.lcmState;
     vm.state = state;
     vm.lcmState = lcmState;
+    this.deps.vms.stateChanged(vm);
   }
 
   /**

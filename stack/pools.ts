@@ -8,6 +8,14 @@ import type { HostRecord, VmRecord, VmTemplateRecord } from './records.js';
 export class VmPool {
   private readonly vms = new Map<number, VmRecord>();
   private nextId = 0;
+  /**
+   * The scheduler's queue: ids of VMs that were PENDING when last seen, ascending, from
+   * `pendingHead` on. Scanning the whole pool every cycle costs O(VMs) at 100,000 of them; this
+   * costs what the cycle takes. A VM that has left PENDING is dropped when a scan meets it, so
+   * only a change back to PENDING needs telling (`stateChanged`).
+   */
+  private pendingIds: number[] = [];
+  private pendingHead = 0;
 
   /** The id the next VM will get: a template that fails its checks does not use one up. */
   peekId(): number {
@@ -18,6 +26,27 @@ export class VmPool {
     if (vm.id !== this.nextId) throw new Error(`VM ids are handed out in order: expected ${this.nextId}, got ${vm.id}`);
     this.nextId += 1;
     this.vms.set(vm.id, vm);
+    this.stateChanged(vm);
+  }
+
+  /** To be called after a VM's state changes: a VM that became PENDING joins the queue in id order. */
+  stateChanged(vm: VmRecord): void {
+    if (vm.state !== VmState.PENDING) return;
+    const ids = this.pendingIds;
+    const last = ids.length > this.pendingHead ? ids[ids.length - 1]! : -1;
+    if (vm.id > last) {
+      ids.push(vm.id);
+      return;
+    }
+    // released from HOLD: an older VM goes back to its place, unless a stale entry still holds it
+    let lo = this.pendingHead;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ids[mid]! < vm.id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (ids[lo] !== vm.id) ids.splice(lo, 0, vm.id);
   }
 
   get(id: number): VmRecord | undefined {
@@ -32,10 +61,20 @@ export class VmPool {
   /** PENDING VMs, oldest first, at most `limit` (0 = all): what mm_sched loads each cycle. */
   pending(limit: number): VmRecord[] {
     const out: VmRecord[] = [];
-    for (const vm of this.vms.values()) {
-      if (vm.state !== VmState.PENDING) continue;
-      out.push(vm);
-      if (limit > 0 && out.length >= limit) break;
+    const ids = this.pendingIds;
+    let read = this.pendingHead;
+    while (read < ids.length && (limit <= 0 || out.length < limit)) {
+      const vm = this.vms.get(ids[read]!);
+      read += 1;
+      if (vm?.state === VmState.PENDING) out.push(vm);
+    }
+    // the scanned stretch keeps only the VMs still PENDING, packed against the unscanned rest
+    const head = read - out.length;
+    for (let i = 0; i < out.length; i += 1) ids[head + i] = out[i]!.id;
+    this.pendingHead = head;
+    if (head > 1024 && head * 2 > ids.length) {
+      this.pendingIds = ids.slice(head);
+      this.pendingHead = 0;
     }
     return out;
   }
@@ -47,7 +86,14 @@ export class VmPool {
 
 export class HostPool {
   private readonly hosts = new Map<number, HostRecord>();
+  /** host names are unique and never change: one.host.allocate checks 10,000 of them */
+  private readonly names = new Map<string, HostRecord>();
   private nextId = 0;
+
+  /** The id the next host will get; ids are handed out in order and never reused. */
+  peekId(): number {
+    return this.nextId;
+  }
 
   allocate(name: string, imMad: string, vmmMad: string, clusterId: number, cluster: string): HostRecord {
     const host: HostRecord = {
@@ -65,6 +111,7 @@ export class HostPool {
       vmIds: new Set(),
     };
     this.hosts.set(host.id, host);
+    this.names.set(name, host);
     return host;
   }
 
@@ -73,12 +120,16 @@ export class HostPool {
   }
 
   byName(name: string): HostRecord | undefined {
-    for (const host of this.hosts.values()) if (host.name === name) return host;
-    return undefined;
+    return this.names.get(name);
   }
 
   all(): HostRecord[] {
     return [...this.hosts.values()];
+  }
+
+  /** In id order, without the copy `all()` makes. */
+  values(): IterableIterator<HostRecord> {
+    return this.hosts.values();
   }
 
   get size(): number {
