@@ -1,5 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CyclePlan, describeRefusals, type HostShare } from './placement.js';
+import {
+  CyclePlan,
+  describeRefusals,
+  type CyclePlanOptions,
+  type HostRefusal,
+  type HostShare,
+  type PlacementPolicy,
+  type VmDemand,
+} from './placement.js';
 
 const host = (id: number, runningVms = 0, over: Partial<HostShare> = {}): HostShare => ({
   id,
@@ -76,5 +85,148 @@ describe('describeRefusals', () => {
       '[HOST] Not enough CPU on hosts: 0,1 [HOST] Not enough MEMORY on hosts: 3 [HOST] Dispatch limit reached on hosts: 2',
     );
     expect(describeRefusals(new Map())).toBe('[HOST] No existing hosts');
+  });
+});
+
+/**
+ * mm_sched's dispatch loop written the obvious way, as the plan was before it kept a heap: sort
+ * every host before each VM (or once per cycle), walk them in order, try each one that fits.
+ */
+function referenceCycle(
+  hosts: readonly HostShare[],
+  vms: readonly VmDemand[],
+  options: CyclePlanOptions,
+  deployRefused: (vmId: number, hostId: number) => boolean,
+): Array<string> {
+  const sign = options.policy === 'packing' ? 1 : -1;
+  const slots = hosts.map((h) => ({ ...h, usable: h.maxMemKiB * (1 - options.hypervisorMem), dispatched: 0 }));
+  const compare = (a: (typeof slots)[number], b: (typeof slots)[number]) => sign * (b.runningVms - a.runningVms) || a.id - b.id;
+  let ranked = [...slots].sort(compare);
+  const test = (vm: VmDemand, s: (typeof slots)[number]): HostRefusal | undefined => {
+    if (s.cpuUsage + Math.round(vm.cpu * 100) > s.maxCpu) return 'cpu';
+    if (s.memUsageKiB + vm.memoryMiB * 1024 > s.usable) return 'memory';
+    if (s.dispatched >= options.maxHost) return 'dispatch-limit';
+    return undefined;
+  };
+  const log: string[] = [];
+  for (const vm of vms) {
+    if (options.rerank) ranked = [...ranked].sort(compare);
+    const refusals = new Map<number, HostRefusal>();
+    let placed = false;
+    for (const s of ranked) {
+      const refusal = test(vm, s);
+      if (refusal) {
+        refusals.set(s.id, refusal);
+        continue;
+      }
+      if (deployRefused(vm.id, s.id)) continue;
+      s.cpuUsage += Math.round(vm.cpu * 100);
+      s.memUsageKiB += vm.memoryMiB * 1024;
+      s.runningVms += 1;
+      s.dispatched += 1;
+      log.push(`${vm.id}->${s.id}`);
+      placed = true;
+      break;
+    }
+    if (!placed) log.push(`${vm.id}: ${describeRefusals(refusals)}`);
+  }
+  return log;
+}
+
+/** The same loop as the scheduler drives the plan. */
+function planCycle(
+  hosts: readonly HostShare[],
+  vms: readonly VmDemand[],
+  options: CyclePlanOptions,
+  deployRefused: (vmId: number, hostId: number) => boolean,
+): Array<string> {
+  const plan = new CyclePlan(hosts, options);
+  const log: string[] = [];
+  for (const vm of vms) {
+    let skip: Set<number> | undefined;
+    let placed = false;
+    for (let hostId = plan.bestFit(vm); hostId !== undefined; hostId = plan.bestFit(vm, skip)) {
+      if (deployRefused(vm.id, hostId)) {
+        (skip ??= new Set()).add(hostId);
+        continue;
+      }
+      plan.commit(vm, hostId);
+      log.push(`${vm.id}->${hostId}`);
+      placed = true;
+      break;
+    }
+    if (!placed) log.push(`${vm.id}: ${plan.refusalMessage(vm, skip)}`);
+  }
+  return log;
+}
+
+describe('CyclePlan.bestFit', () => {
+  const hostArb = fc.record({
+    maxCpu: fc.constantFrom(100, 200, 400, 800, 750.5),
+    maxMemKiB: fc.constantFrom(1024 * 1024, 4 * 1024 * 1024, 3_000_000),
+    runningVms: fc.integer({ min: 0, max: 4 }),
+    usedCpu: fc.integer({ min: 0, max: 400 }),
+    usedMemKiB: fc.integer({ min: 0, max: 2 * 1024 * 1024 }),
+  });
+  const vmArb = fc.record({ cpu: fc.constantFrom(0.25, 0.5, 1, 2, 0.1), memoryMiB: fc.constantFrom(64, 256, 512, 1024, 1500) });
+
+  it('places every VM where sorting all hosts before it would, and gives the same SCHED_MESSAGE when none takes it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(hostArb, { maxLength: 12 }),
+        fc.array(vmArb, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom<PlacementPolicy>('striping', 'packing'),
+        fc.integer({ min: 1, max: 5 }),
+        fc.boolean(),
+        fc.constantFrom(0, 0.1),
+        fc.array(fc.tuple(fc.nat(40), fc.nat(12)), { maxLength: 10 }),
+        (hostSpecs, vmSpecs, policy, maxHost, rerank, hypervisorMem, refused) => {
+          const hosts = hostSpecs.map((h, id) => ({
+            id,
+            maxCpu: h.maxCpu,
+            maxMemKiB: h.maxMemKiB,
+            cpuUsage: h.usedCpu,
+            memUsageKiB: h.usedMemKiB,
+            runningVms: h.runningVms,
+          }));
+          const vms = vmSpecs.map((v, id) => ({ id, ...v }));
+          const refusedDeploys = new Set(refused.map(([vm, host]) => `${vm}/${host}`));
+          const deployRefused = (vmId: number, hostId: number) => refusedDeploys.has(`${vmId}/${hostId}`);
+          const options = { policy, maxHost, rerank, hypervisorMem };
+          expect(planCycle(hosts, vms, options, deployRefused)).toEqual(referenceCycle(hosts, vms, options, deployRefused));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps a host that refused a big VM for a smaller one later in the cycle', () => {
+    const plan = new CyclePlan([host(0, 0, { cpuUsage: 700 }), host(1, 2)], { policy: 'striping', maxHost: 10, hypervisorMem: 0 });
+    expect(plan.bestFit({ id: 1, cpu: 2, memoryMiB: 64 })).toBe(1);
+    expect(plan.bestFit({ id: 2, cpu: 1, memoryMiB: 64 })).toBe(0);
+  });
+
+  it('answers a full cloud with the reasons of every host, and an empty one with "No existing hosts"', () => {
+    const plan = new CyclePlan([host(0, 8), host(1, 0, { maxMemKiB: 1024 })], { policy: 'striping', maxHost: 10, hypervisorMem: 0 });
+    const vm = { id: 1, cpu: 0.5, memoryMiB: 64 };
+    expect(plan.bestFit(vm)).toBeUndefined();
+    expect(plan.refusalMessage(vm)).toBe('[HOST] Not enough CPU on hosts: 0 [HOST] Not enough MEMORY on hosts: 1');
+    expect(plan.refusalMessage({ id: 2, cpu: 0.5, memoryMiB: 64 })).toBe(plan.refusalMessage(vm));
+    expect(new CyclePlan([], { policy: 'packing', maxHost: 1, hypervisorMem: 0 }).refusalMessage(vm)).toBe('[HOST] No existing hosts');
+  });
+
+  it('words the message anew once a dispatch has changed a host', () => {
+    const plan = new CyclePlan([host(0, 0, { maxCpu: 100, cpuUsage: 0, maxMemKiB: 1024 * 1024, memUsageKiB: 0 })], {
+      policy: 'striping',
+      maxHost: 10,
+      hypervisorMem: 0,
+    });
+    const big = { id: 1, cpu: 0.5, memoryMiB: 2000 };
+    expect(plan.bestFit(big)).toBeUndefined();
+    expect(plan.refusalMessage(big)).toBe('[HOST] Not enough MEMORY on hosts: 0');
+    const small = { id: 2, cpu: 0.75, memoryMiB: 64 };
+    expect(plan.bestFit(small)).toBe(0);
+    plan.commit(small, 0);
+    expect(plan.refusalMessage({ ...big, id: 3 })).toBe('[HOST] Not enough CPU on hosts: 0');
   });
 });

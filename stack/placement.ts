@@ -5,7 +5,14 @@
  * host fuller but keep the cycle's ranking. With MAX_HOST above 1 that ranking piles a cycle's
  * VMs onto the first hosts until they are full, whatever the policy; `rerank` (not an
  * OpenNebula knob) ranks again before every VM instead, as a scheduler that meant it would.
+ *
+ * The ranking is the order (rank, host id), rank being RUNNING_VMS (negated when packing). It is
+ * kept in a binary heap rather than sorted per VM: a dispatch moves one host by one place in
+ * rank, so at 10,000 hosts finding "the best host that takes this VM" costs O(log hosts). Hosts
+ * that refuse a VM leave the heap for as long as the VMs that follow ask at least as much: in a
+ * cycle hosts only fill up, so they would refuse those too.
  */
+import { MinHeap } from './min-heap.js';
 import { cpuShare } from './pools.js';
 
 /** A host as the scheduler reads it from the host pool (HOST_SHARE units: CPU %, memory KiB). */
@@ -41,60 +48,168 @@ export interface CyclePlanOptions {
 }
 
 interface Slot {
-  share: HostShare;
+  id: number;
+  maxCpu: number;
   usableMemKiB: number;
+  cpuUsage: number;
+  memUsageKiB: number;
   dispatched: number;
+  /** RUNNING_VMS, negated when packing, so that the lower (rank, id) comes first */
+  rank: number;
+  /** index in the heap, -1 while the host is out of it */
+  at: number;
 }
 
+const before = (a: Slot, b: Slot): boolean => a.rank < b.rank || (a.rank === b.rank && a.id < b.id);
+
 export class CyclePlan {
-  private ranked: Slot[];
+  /** in host id order, as the pool lists them */
+  private readonly slots: Slot[];
   private readonly byId = new Map<number, Slot>();
-  private readonly compare: (a: Slot, b: Slot) => number;
+  /** the hosts that may take the next VM, best first */
+  private readonly heap: MinHeap<Slot>;
+  private readonly step: number;
+  /** hosts out of the heap because they refused a VM asking `refusedCpu`/`refusedMemKiB` or less */
+  private refused: Slot[] = [];
+  private refusedCpu = 0;
+  private refusedMemKiB = 0;
+  private dispatches = 0;
+  private message: { cpu: number; memKiB: number; dispatches: number; text: string } | undefined;
 
   constructor(
     hosts: readonly HostShare[],
     private readonly options: CyclePlanOptions,
   ) {
-    const sign = options.policy === 'packing' ? 1 : -1;
-    // higher rank first; equal ranks in host id order, so a run is reproducible
-    this.compare = (a, b) => sign * (b.share.runningVms - a.share.runningVms) || a.share.id - b.share.id;
-    this.ranked = hosts
-      .map((share) => ({
-        share: { ...share },
-        usableMemKiB: share.maxMemKiB * (1 - options.hypervisorMem),
-        dispatched: 0,
-      }))
-      .sort(this.compare);
-    for (const slot of this.ranked) this.byId.set(slot.share.id, slot);
+    this.step = options.policy === 'packing' ? -1 : 1;
+    this.slots = hosts.map((share) => ({
+      id: share.id,
+      maxCpu: share.maxCpu,
+      usableMemKiB: share.maxMemKiB * (1 - options.hypervisorMem),
+      cpuUsage: share.cpuUsage,
+      memUsageKiB: share.memUsageKiB,
+      dispatched: 0,
+      rank: this.step * share.runningVms,
+      at: -1,
+    }));
+    for (const slot of this.slots) this.byId.set(slot.id, slot);
+    this.heap = new MinHeap(before, this.slots, (slot, i) => (slot.at = i));
   }
 
   /** Host ids in rank order: the cycle's, or the current one when reranking. */
   get order(): number[] {
-    if (this.options.rerank) this.ranked = this.ranked.sort(this.compare);
-    return this.ranked.map((slot) => slot.share.id);
+    return this.slots
+      .slice()
+      .sort((a, b) => a.rank - b.rank || a.id - b.id)
+      .map((slot) => slot.id);
   }
 
   /** Whether `host` can take `vm` now, or why not. */
   test(vm: VmDemand, hostId: number): HostRefusal | undefined {
-    const slot = this.slot(hostId);
-    if (slot.share.cpuUsage + cpuShare(vm) > slot.share.maxCpu) return 'cpu';
-    if (slot.share.memUsageKiB + vm.memoryMiB * 1024 > slot.usableMemKiB) return 'memory';
-    if (slot.dispatched >= this.options.maxHost) return 'dispatch-limit';
-    return undefined;
+    return this.check(vm, this.slot(hostId));
+  }
+
+  /**
+   * The first host in rank order that can take `vm` now, leaving out the hosts in `skip` (those
+   * whose deploy of this VM the head node refused); undefined when none can.
+   */
+  bestFit(vm: VmDemand, skip?: ReadonlySet<number>): number | undefined {
+    this.forgetRefusals(vm);
+    let aside: Slot[] | undefined;
+    let found: number | undefined;
+    for (let top = this.heap.peek(); top !== undefined; top = this.heap.peek()) {
+      if (skip?.has(top.id)) {
+        (aside ??= []).push(this.pop());
+      } else if (this.check(vm, top) !== undefined) {
+        this.refused.push(this.pop());
+      } else {
+        found = top.id;
+        break;
+      }
+    }
+    if (aside) for (const slot of aside) this.heap.push(slot);
+    return found;
   }
 
   /** Records a dispatch: the host's share grows by the VM, as HostXML::add_capacity does. */
   commit(vm: VmDemand, hostId: number): void {
     const slot = this.slot(hostId);
-    slot.share.cpuUsage += cpuShare(vm);
-    slot.share.memUsageKiB += vm.memoryMiB * 1024;
-    slot.share.runningVms += 1;
+    slot.cpuUsage += cpuShare(vm);
+    slot.memUsageKiB += vm.memoryMiB * 1024;
     slot.dispatched += 1;
+    this.dispatches += 1;
+    if (!this.options.rerank) return;
+    slot.rank += this.step;
+    if (slot.at >= 0) this.heap.update(slot.at);
+  }
+
+  /**
+   * Why each host refuses `vm` (the hosts in `skip` left out), for a VM no host took. A VM asking
+   * the same as the last one refused everywhere, with no dispatch since, gets the same answer.
+   */
+  refusals(vm: VmDemand, skip?: ReadonlySet<number>): ReadonlyMap<number, HostRefusal> {
+    const out = new Map<number, HostRefusal>();
+    for (const slot of this.slots) {
+      if (skip?.has(slot.id)) continue;
+      const refusal = this.check(vm, slot);
+      if (refusal) out.set(slot.id, refusal);
+    }
+    return out;
+  }
+
+  /**
+   * SCHED_MESSAGE for a VM no host took (see describeRefusals). When the cloud is full every
+   * pending VM gets one; a VM asking what the previous one asked, with no dispatch since, is
+   * refused by the same hosts for the same reasons, so the text is kept rather than rebuilt.
+   */
+  refusalMessage(vm: VmDemand, skip?: ReadonlySet<number>): string {
+    const cpu = cpuShare(vm);
+    const memKiB = vm.memoryMiB * 1024;
+    const cached = this.message;
+    const reusable = skip === undefined || skip.size === 0;
+    if (reusable && cached && cached.cpu === cpu && cached.memKiB === memKiB && cached.dispatches === this.dispatches) {
+      return cached.text;
+    }
+    const text = describeRefusals(this.refusals(vm, skip));
+    if (reusable) this.message = { cpu, memKiB, dispatches: this.dispatches, text };
+    return text;
+  }
+
+  private check(vm: VmDemand, slot: Slot): HostRefusal | undefined {
+    if (slot.cpuUsage + cpuShare(vm) > slot.maxCpu) return 'cpu';
+    if (slot.memUsageKiB + vm.memoryMiB * 1024 > slot.usableMemKiB) return 'memory';
+    if (slot.dispatched >= this.options.maxHost) return 'dispatch-limit';
+    return undefined;
+  }
+
+  /**
+   * Hosts that refused a VM refuse every later VM of the cycle that asks at least as much CPU
+   * and memory; a VM asking less gets them back in the heap (not those at their dispatch limit,
+   * which refuse anything).
+   */
+  private forgetRefusals(vm: VmDemand): void {
+    const cpu = cpuShare(vm);
+    const memKiB = vm.memoryMiB * 1024;
+    if (this.refused.length > 0 && (cpu < this.refusedCpu || memKiB < this.refusedMemKiB)) {
+      const spent: Slot[] = [];
+      for (const slot of this.refused) {
+        if (slot.dispatched >= this.options.maxHost) spent.push(slot);
+        else this.heap.push(slot);
+      }
+      this.refused = spent;
+    }
+    this.refusedCpu = cpu;
+    this.refusedMemKiB = memKiB;
   }
 
   private slot(hostId: number): Slot {
     const slot = this.byId.get(hostId);
     if (!slot) throw new Error(`host ${hostId} is not part of this scheduling cycle`);
+    return slot;
+  }
+
+  private pop(): Slot {
+    const slot = this.heap.pop()!;
+    slot.at = -1;
     return slot;
   }
 }
@@ -103,7 +218,11 @@ export class CyclePlan {
 export function describeRefusals(refusals: ReadonlyMap<number, HostRefusal>): string {
   if (refusals.size === 0) return '[HOST] No existing hosts';
   const byKind = new Map<HostRefusal, number[]>();
-  for (const [hostId, kind] of refusals) byKind.set(kind, [...(byKind.get(kind) ?? []), hostId]);
+  for (const [hostId, kind] of refusals) {
+    const ids = byKind.get(kind);
+    if (ids) ids.push(hostId);
+    else byKind.set(kind, [hostId]);
+  }
   const label: Record<HostRefusal, string> = {
     cpu: 'Not enough CPU on hosts',
     memory: 'Not enough MEMORY on hosts',

@@ -118,7 +118,12 @@ export class ReferenceStack {
         // mm_sched reads the pools over XML-RPC: it pays for the dumps on the API's workers
         load: async (maxVm) => {
           const pending = await this.gate.serve('one.vmpool.info', () => vms.pending(maxVm), () => vms.size);
-          const monitored = await this.gate.serve('one.hostpool.info', () => schedulableHosts(hosts), () => hosts.size);
+          // the dump is paid for either way; with nothing pending the scheduler has no use for it
+          const monitored = await this.gate.serve(
+            'one.hostpool.info',
+            () => (pending.length === 0 ? [] : schedulableHosts(hosts)),
+            () => hosts.size,
+          );
           return { vms: pending.map((vm) => ({ id: vm.id, cpu: vm.cpu, memoryMiB: vm.memoryMiB })), hosts: monitored };
         },
         deploy: (vmId, hostId) => this.api.call('one.vm.deploy', [session, vmId, hostId, false, 0]),
@@ -156,15 +161,17 @@ export class ReferenceStack {
 
 /** The hosts mm_sched considers: `/HOST_POOL/HOST[STATE=1 or STATE=2]` (research 2.4). */
 function schedulableHosts(hosts: HostPool): HostShare[] {
-  return hosts
-    .all()
-    .filter((h) => (h.state === HostState.MONITORED || h.state === HostState.MONITORING_MONITORED) && h.monitor)
-    .map((h) => ({
+  const out: HostShare[] = [];
+  for (const h of hosts.values()) {
+    if ((h.state !== HostState.MONITORED && h.state !== HostState.MONITORING_MONITORED) || !h.monitor) continue;
+    out.push({
       id: h.id,
-      maxCpu: h.monitor!.totalCpu,
-      maxMemKiB: h.monitor!.totalMemKiB,
+      maxCpu: h.monitor.totalCpu,
+      maxMemKiB: h.monitor.totalMemKiB,
       cpuUsage: h.cpuUsage,
       memUsageKiB: h.memUsageKiB,
       runningVms: h.vmIds.size,
-    }));
+    });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../sim/clock.js';
 import type { ApiResult } from '../opennebula/errors.js';
-import { CyclePlan, describeRefusals, type HostRefusal, type HostShare, type PlacementPolicy, type VmDemand } from './placement.js';
+import { CyclePlan, type HostShare, type PlacementPolicy, type VmDemand } from './placement.js';
 
 export interface SchedulerKnobs {
   SCHED_INTERVAL: number;
@@ -93,27 +93,30 @@ export class Scheduler {
     const at = this.clock.now();
     this.cycles += 1;
     const { vms, hosts } = await this.source.load(this.knobs.MAX_VM);
-    const plan = new CyclePlan(hosts, {
-      policy: this.knobs.POLICY,
-      maxHost: this.options.oneVmPerHost ? 1 : this.knobs.MAX_HOST,
-      hypervisorMem: this.knobs.HYPERVISOR_MEM,
-      rerank: this.knobs.RERANK_PER_DISPATCH,
-    });
     const result: CycleResult = { at, considered: vms.length, dispatched: [], unplaced: [] };
+    // most cycles of a long run find nothing pending: no plan to build over the host farm then
+    const plan =
+      vms.length === 0
+        ? undefined
+        : new CyclePlan(hosts, {
+            policy: this.knobs.POLICY,
+            maxHost: this.options.oneVmPerHost ? 1 : this.knobs.MAX_HOST,
+            hypervisorMem: this.knobs.HYPERVISOR_MEM,
+            rerank: this.knobs.RERANK_PER_DISPATCH,
+          });
     const limit = this.knobs.MAX_DISPATCH;
     for (const vm of vms) {
-      if (limit > 0 && result.dispatched.length >= limit) break;
-      const refusals = new Map<number, HostRefusal>();
+      if (!plan || (limit > 0 && result.dispatched.length >= limit)) break;
+      // hosts whose deploy of this VM the head node refused (the VM changed state meanwhile)
+      let refusedDeploy: Set<number> | undefined;
       let placed = false;
-      for (const hostId of plan.order) {
-        const refusal = plan.test(vm, hostId);
-        if (refusal) {
-          refusals.set(hostId, refusal);
+      for (let hostId = plan.bestFit(vm); hostId !== undefined; hostId = plan.bestFit(vm, refusedDeploy)) {
+        const [ok] = await this.source.deploy(vm.id, hostId);
+        // a deploy the head node refused tries the next host in rank order
+        if (!ok) {
+          (refusedDeploy ??= new Set()).add(hostId);
           continue;
         }
-        const [ok] = await this.source.deploy(vm.id, hostId);
-        // a deploy the head node refused (the VM changed state meanwhile) tries the next host
-        if (!ok) continue;
         plan.commit(vm, hostId);
         result.dispatched.push({ vmId: vm.id, hostId });
         placed = true;
@@ -121,7 +124,7 @@ export class Scheduler {
       }
       if (!placed) {
         result.unplaced.push(vm.id);
-        this.source.setSchedMessage(vm.id, describeRefusals(refusals));
+        this.source.setSchedMessage(vm.id, plan.refusalMessage(vm, refusedDeploy));
       }
     }
     this.options.onCycle?.(result);
