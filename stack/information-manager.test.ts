@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { HostState } from '../opennebula/states.js';
 import { parseHost } from '../opennebula/host-xml.js';
 import { getSingle } from '../opennebula/template.js';
-import { parseMonitor } from './information-manager.js';
+import { success } from '../opennebula/driver.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
+import { threadPool } from './action-pool.js';
+import { InformationManager, parseMonitor } from './information-manager.js';
+import { HostPool } from './pools.js';
 import { stackFixture } from './test-support/stack-fixture.js';
 
 describe('InformationManager (4.4 pace: MANAGER_TIMER 15 s, HOST_PER_INTERVAL 15, MONITORING_INTERVAL 60 s)', () => {
@@ -68,6 +72,29 @@ describe('InformationManager (4.4 pace: MANAGER_TIMER 15 s, HOST_PER_INTERVAL 15
     expect(getSingle(states.failed.template, 'ERROR')).toMatch(/Error monitoring Host h0 \(0\): ssh: connect to host h0 port 22: Connection refused$/);
     expect(states.healed.state).toBe(HostState.MONITORED);
     expect(getSingle(states.healed.template, 'ERROR')).toBeUndefined();
+  });
+});
+
+describe('InformationManager.timerAction', () => {
+  it('passes over a host in a state it does not monitor, and takes it up again once it is back in one', async () => {
+    const clock = new VirtualClock();
+    const hosts = new HostPool();
+    for (const name of ['h0', 'h1', 'h2']) hosts.allocate(name, 'dummy', 'dummy', 0, 'default');
+    const driver = { monitor: async () => success('MONITOR', 0, 'TOTALCPU=800 TOTALMEMORY=1024') };
+    const im = new InformationManager(clock, hosts, driver, threadPool(4), { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 10, MONITORING_INTERVAL: 60 });
+    hosts.get(1)!.state = HostState.DISABLED;
+    const sent = await clock.run(async () => {
+      const first = im.timerAction().map((h) => h.id);
+      await clock.sleep(1000);
+      const second = im.timerAction().map((h) => h.id);
+      hosts.get(1)!.state = HostState.INIT;
+      const third = im.timerAction().map((h) => h.id);
+      await clock.sleep(61_000);
+      const fourth = im.timerAction().map((h) => h.id);
+      return { first, second, third, fourth };
+    });
+    // least recently monitored first: 0 and 2 answered a second before 1
+    expect(sent).toEqual({ first: [0, 2], second: [], third: [1], fourth: [0, 2, 1] });
   });
 });
 

@@ -9,6 +9,7 @@ import type { Clock, Timer } from '../sim/clock.js';
 import type { InformationDriver, MadReply } from '../opennebula/driver.js';
 import { HostState } from '../opennebula/states.js';
 import type { ActionPool } from './action-pool.js';
+import { MinHeap } from './min-heap.js';
 import type { HostPool } from './pools.js';
 import { ctime, epochSeconds, type HostMonitor, type HostRecord } from './records.js';
 import { settle } from './transfer-manager.js';
@@ -25,8 +26,22 @@ const MONITORING_STATE: Partial<Record<number, number>> = {
   [HostState.ERROR]: HostState.MONITORING_ERROR,
 };
 
+/** Least recently monitored first; equal times in host id order. */
+const monitoredEarlier = (a: HostRecord, b: HostRecord): boolean =>
+  a.lastMonTime < b.lastMonTime || (a.lastMonTime === b.lastMonTime && a.id < b.id);
+
 export class InformationManager {
   private timer: Timer | undefined;
+  /**
+   * Hosts waiting for their next MONITOR, least recently monitored first. A host leaves when it
+   * is sent one and comes back with the answer, so a timer run costs what it sends, not a sort
+   * of the whole host pool every MANAGER_TIMER.
+   */
+  private readonly waiting = new MinHeap<HostRecord>(monitoredEarlier);
+  /** hosts of the pool with an id below this are known here */
+  private known = 0;
+  /** hosts met in a state that is not monitored (none of 4.4's API leads there); looked at every run */
+  private parked: HostRecord[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -48,11 +63,24 @@ export class InformationManager {
   /** One timer run: returns the hosts it sent MONITOR to (the InformationManager::timer_action). */
   timerAction(): HostRecord[] {
     const now = epochSeconds(this.clock.epochMs());
-    const due = this.hosts
-      .all()
-      .filter((h) => MONITORING_STATE[h.state] !== undefined && h.lastMonTime <= now - this.knobs.MONITORING_INTERVAL)
-      .sort((a, b) => a.lastMonTime - b.lastMonTime || a.id - b.id)
-      .slice(0, this.knobs.HOST_PER_INTERVAL);
+    for (; this.known < this.hosts.peekId(); this.known += 1) {
+      const host = this.hosts.get(this.known);
+      if (host) this.waiting.push(host);
+    }
+    const parked = this.parked;
+    this.parked = [];
+    for (const host of parked) {
+      if (MONITORING_STATE[host.state] === undefined) this.parked.push(host);
+      else this.waiting.push(host);
+    }
+    const due: HostRecord[] = [];
+    const threshold = now - this.knobs.MONITORING_INTERVAL;
+    for (let host = this.waiting.peek(); host && host.lastMonTime <= threshold; host = this.waiting.peek()) {
+      if (due.length >= this.knobs.HOST_PER_INTERVAL) break;
+      this.waiting.pop();
+      if (MONITORING_STATE[host.state] === undefined) this.parked.push(host);
+      else due.push(host);
+    }
     for (const host of due) {
       host.prevState = host.state;
       host.state = MONITORING_STATE[host.state]!;
@@ -66,6 +94,7 @@ export class InformationManager {
   private monitorDone(host: HostRecord, reply: MadReply): void {
     host.lastMonTime = epochSeconds(this.clock.epochMs());
     host.prevState = host.state;
+    this.waiting.push(host);
     if (reply.result === 'SUCCESS') {
       const monitor = parseMonitor(reply.info);
       if (monitor) {
