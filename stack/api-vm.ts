@@ -219,15 +219,30 @@ function poolInfo(node: HeadNode, method: string, body: 'short' | 'extended'): M
       if (typeof query === 'string' && query !== '') {
         return fail(method, 'JSON query search is not supported by the SQL backend.', ErrorCode.INTERNAL);
       }
-      let vms = node.vms.all().filter((vm) => {
+      const wanted = (vm: VmRecord): boolean => {
         if (f >= 0 && vm.uid !== f) return false;
         if (st === -1) return vm.state !== VmState.DONE;
         if (st >= 0) return vm.state === st;
         return true;
-      });
-      if (e >= -1) vms = vms.filter((vm) => vm.id >= s && (e === -1 || vm.id <= e));
-      vms.reverse();
-      if (e < -1) vms = vms.slice(Math.max(0, s), Math.max(0, s) - e);
+      };
+      // ids are dense and never reused: walk the range asked for, newest first, rather than the
+      // whole pool (a poller pages through 100,000 VMs 2,000 ids at a time)
+      const vms: VmRecord[] = [];
+      if (e >= -1) {
+        const last = e === -1 ? node.vms.peekId() - 1 : Math.min(e, node.vms.peekId() - 1);
+        for (let id = last; id >= Math.max(s, 0); id -= 1) {
+          const vm = node.vms.get(id);
+          if (vm && wanted(vm)) vms.push(vm);
+        }
+      } else {
+        let skip = Math.max(0, s);
+        for (let id = node.vms.peekId() - 1; id >= 0 && vms.length < -e; id -= 1) {
+          const vm = node.vms.get(id);
+          if (!vm || !wanted(vm)) continue;
+          if (skip > 0) skip -= 1;
+          else vms.push(vm);
+        }
+      }
       return ok(renderVmPool(vms.map(toVmDocument), body));
     },
   };

@@ -182,6 +182,17 @@ describe('one.vmpool.info and infoextended', () => {
     expect(await ids(-2, 6, -2, -2)).toEqual([]);
   });
 
+  it('applies the state filter before the range or the page', async () => {
+    const { ids } = await pool();
+    expect(await ids(-2, 0, 2, -1)).toEqual([2, 0]);
+    expect(await ids(-2, 1, 1, -1)).toEqual([]);
+    expect(await ids(-2, 4, 100, -1)).toEqual([5, 4]);
+    expect(await ids(-2, 3, 1, -2)).toEqual([]);
+    expect(await ids(-2, 0, -3, -1)).toEqual([5, 4, 3]);
+    expect(await ids(-2, 3, -3, -1)).toEqual([2, 0]);
+    expect(await ids(-2, 1, -2, VmState.DONE)).toEqual([]);
+  });
+
   it('filters by owner: only oneadmin (uid 0) owns VMs here', async () => {
     const { ids } = await pool();
     expect(await ids(-3, -1, -1, -2)).toHaveLength(6);
