@@ -11,7 +11,7 @@ import { toVmDocument } from './documents.js';
 import type { HeadNode } from './head-node.js';
 import { cpuShare } from './pools.js';
 import { epochSeconds, type VmRecord } from './records.js';
-import { defineVm } from './vm-template.js';
+import { freezeShape, instantiateShape, shapeVm, type VmShapeResult } from './vm-template.js';
 
 /** Parses a template argument; a syntax error is INTERNAL with its position, as oned answers it. */
 export function parseTemplateArgument(method: string, text: string): Template | ApiResult {
@@ -29,11 +29,14 @@ export function isApiResult(value: Template | ApiResult): value is ApiResult {
 
 /** VirtualMachinePool::allocate: checks and completes the template, then stores the VM PENDING (or HOLD). */
 export function createVm(node: HeadNode, method: string, template: Template, hold: boolean, templateId?: number, name?: string): ApiResult {
+  return storeVm(node, method, shapeVm(template, node.images), hold, templateId, name);
+}
+
+function storeVm(node: HeadNode, method: string, shaped: VmShapeResult, hold: boolean, templateId?: number, name?: string): ApiResult {
+  if (!shaped.ok) return fail(method, `Error allocating a new virtual machine. ${shaped.message}`, ErrorCode.ALLOCATE);
   const id = node.vms.peekId();
-  const defined = defineVm(template, id, node.images, templateId === undefined ? {} : { templateId });
-  if (!defined.ok) return fail(method, `Error allocating a new virtual machine. ${defined.message}`, ErrorCode.ALLOCATE);
+  const def = instantiateShape(shaped.shape, id, templateId === undefined ? {} : { templateId });
   const state = hold ? VmState.HOLD : VmState.PENDING;
-  const def = defined.vm;
   const vm: VmRecord = {
     id,
     uid: 0,
@@ -59,6 +62,30 @@ export function createVm(node: HeadNode, method: string, template: Template, hol
   };
   node.vms.insert(vm);
   return ok(id);
+}
+
+/**
+ * A load generator allocates 100,000 VMs from one template text: it is parsed and checked once,
+ * and the VMs share the (frozen) result. Texts that fail are not kept, nor more than a few texts.
+ */
+class ShapeCache {
+  private readonly shapes = new Map<string, VmShapeResult>();
+
+  constructor(private readonly capacity = 64) {}
+
+  shape(node: HeadNode, method: string, text: string): VmShapeResult | ApiResult {
+    const known = this.shapes.get(text);
+    if (known) return known;
+    const template = parseTemplateArgument(method, text);
+    if (isApiResult(template)) return template;
+    const shaped = shapeVm(template, node.images);
+    if (!shaped.ok) return shaped;
+    // a generator of unique texts must not grow the head node without bound
+    if (this.shapes.size >= this.capacity) this.shapes.clear();
+    const frozen: VmShapeResult = { ok: true, shape: freezeShape(shaped.shape) };
+    this.shapes.set(text, frozen);
+    return frozen;
+  }
 }
 
 const noVm = (method: string, id: number): ApiResult => fail(method, `Error getting virtual machine [${id}].`, ErrorCode.NO_EXISTS);
@@ -97,6 +124,7 @@ const NOT_MODELLED = new Set([
 ]);
 
 export function vmMethods(node: HeadNode): Record<string, MethodDefinition> {
+  const shapes = new ShapeCache();
   return {
     'one.vm.allocate': {
       params: [
@@ -104,9 +132,9 @@ export function vmMethods(node: HeadNode): Record<string, MethodDefinition> {
         { name: 'hold', type: 'boolean', optional: true },
       ],
       handle([text, hold]) {
-        const template = parseTemplateArgument('one.vm.allocate', text as string);
-        if (isApiResult(template)) return template;
-        return createVm(node, 'one.vm.allocate', template, hold === true);
+        const shaped = shapes.shape(node, 'one.vm.allocate', text as string);
+        if (Array.isArray(shaped)) return shaped;
+        return storeVm(node, 'one.vm.allocate', shaped, hold === true);
       },
     },
 

@@ -135,6 +135,22 @@ describe('one.vm.allocate', () => {
     expect(await f.as('one.vm.allocate', SMALL_VM)).toEqual([true, 0, 0]);
   });
 
+  it('gives VMs allocated from one text their own id, name and records, so a change to one leaves the others alone', async () => {
+    const f = fixture();
+    const text = 'CPU = 0.5\nMEMORY = 64\nDISK = [ IMAGE_ID = 0 ]\nCONTEXT = [ HELLO = world ]\nLOGO = tux.png\n';
+    await f.as('one.host.allocate', 'h0', 'dummy', 'dummy', -1);
+    for (let i = 0; i < 3; i += 1) expect(await f.as('one.vm.allocate', text)).toEqual([true, i, 0]);
+    expect(await f.as('one.vm.deploy', 1, 0)).toEqual([true, 1, 0]);
+    const vms = parseVmPool((await f.as('one.vmpool.infoextended', -2, -1, -1, -2))[1] as string).reverse();
+    expect(vms.map((vm) => [vm.name, getSingle(vm.template, 'VMID'), getSingle(vm.template, 'TM_MAD_SYSTEM')])).toEqual([
+      ['one-0', '0', undefined],
+      ['one-1', '1', 'shared'],
+      ['one-2', '2', undefined],
+    ]);
+    expect(vms.map((vm) => getVectors(vm.template, 'CONTEXT')[0])).toEqual(Array(3).fill({ DISK_ID: '1', HELLO: 'world', TARGET: 'sdb' }));
+    expect(vms.map((vm) => getSingle(vm.userTemplate, 'LOGO'))).toEqual(['tux.png', 'tux.png', 'tux.png']);
+  });
+
   it('reads an XML template as well, and the hold flag puts the VM on HOLD until released', async () => {
     const f = fixture();
     const xml = '<TEMPLATE><NAME>x</NAME><CPU>1</CPU><MEMORY>64</MEMORY><DISK><IMAGE_ID>0</IMAGE_ID></DISK></TEMPLATE>';

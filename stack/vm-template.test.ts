@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getSingle, getVector, getVectors, parseTemplate } from '../opennebula/template.js';
 import { ImageCatalog } from './image-catalog.js';
-import { defineVm, type VmDefinitionResult } from './vm-template.js';
+import { defineVm, freezeShape, instantiateShape, shapeVm, type VmDefinitionResult } from './vm-template.js';
 
 const images = new ImageCatalog();
 const define = (text: string, id = 7): VmDefinitionResult => defineVm(parseTemplate(text), id, images);
@@ -67,5 +67,33 @@ describe('defineVm', () => {
     expect(vm.template.map((a) => a.name)).toEqual(['AUTOMATIC_REQUIREMENTS', 'CPU', 'MEMORY', 'OS', 'VMID']);
     expect(getSingle(vm.template, 'VMID')).toBe('7');
     expect(vm.userTemplate.map((a) => a.name)).toEqual(['LOGO', 'SCHED_REQUIREMENTS']);
+  });
+});
+
+describe('shapeVm and instantiateShape', () => {
+  it('give what defineVm gives, the VM id and template id put in their places', () => {
+    const text = 'NAME = web\nCPU = 1\nVCPU = 2\nMEMORY = 64\nDISK = [ IMAGE_ID = 0 ]\nOS = [ ARCH = x86_64 ]\nCONTEXT = [ A = b ]\nLOGO = x\n';
+    for (const t of [text, text.replace('NAME = web\n', ''), 'CPU = 1\nMEMORY = 64\n']) {
+      const shaped = shapeVm(parseTemplate(t), images);
+      if (!shaped.ok) throw new Error(shaped.message);
+      const shape = freezeShape(shaped.shape);
+      for (const extra of [{}, { templateId: 4 }]) {
+        expect(instantiateShape(shape, 9, extra)).toEqual((defineVm(parseTemplate(t), 9, images, extra) as { vm: unknown }).vm);
+      }
+    }
+  });
+
+  it('freezes what the VMs of one shape share, so none can change it under the others', () => {
+    const shaped = shapeVm(parseTemplate('CPU = 1\nMEMORY = 64\nDISK = [ IMAGE_ID = 0 ]\nLOGO = x\n'), images);
+    if (!shaped.ok) throw new Error(shaped.message);
+    const vm = instantiateShape(freezeShape(shaped.shape), 1);
+    const disk = getVectors(vm.template, 'DISK')[0]!;
+    expect(() => {
+      disk.SIZE = '1';
+    }).toThrow(TypeError);
+    expect(() => vm.disks.push(vm.disks[0]!)).toThrow(TypeError);
+    // the VM's own lists are its own
+    vm.userTemplate.push({ name: 'MINE', value: '1' });
+    expect(instantiateShape(shaped.shape, 2).userTemplate.map((a) => a.name)).toEqual(['LOGO']);
   });
 });

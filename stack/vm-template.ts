@@ -21,6 +21,27 @@ export interface VmDefinition {
 
 export type VmDefinitionResult = { ok: true; vm: VmDefinition } | { ok: false; message: string };
 
+/**
+ * What a template defines whatever the VM's id: all of the definition but the default name,
+ * VMID and TEMPLATE_ID. Many VMs allocated from one text can share one (see `freezeShape`).
+ */
+export interface VmShape {
+  /** NAME as given; absent or empty, the VM is named one-<id> */
+  name?: string;
+  cpu: number;
+  vcpu: number;
+  memoryMiB: number;
+  disks: VmDisk[];
+  context?: Record<string, string>;
+  /** TEMPLATE in vm.xsd's order up to RAW: what comes before TEMPLATE_ID */
+  head: Template;
+  /** TEMPLATE between TEMPLATE_ID and VMID: VCPU when given */
+  tail: Template;
+  userTemplate: Template;
+}
+
+export type VmShapeResult = { ok: true; shape: VmShape } | { ok: false; message: string };
+
 const DEV_PREFIX = 'sd';
 
 /**
@@ -54,6 +75,8 @@ for (const name of USER_SETTABLE) {
 const CHECKED: ReadonlySet<string> = new Set(['CPU', 'VCPU', 'MEMORY', 'DISK', 'CONTEXT']);
 /** Attributes vm.xsd allows any number of times; of the others oned keeps one. */
 const REPEATABLE: ReadonlySet<string> = new Set(['DISK', 'NIC']);
+const HEAD_ORDER = TEMPLATE_ORDER.slice(0, TEMPLATE_ORDER.indexOf('TEMPLATE_ID'));
+const TAIL_ORDER = ['VCPU'] as const;
 
 export function defineVm(
   template: Template,
@@ -61,6 +84,12 @@ export function defineVm(
   images: ImageCatalog,
   extra: { templateId?: number } = {},
 ): VmDefinitionResult {
+  const shaped = shapeVm(template, images);
+  return shaped.ok ? { ok: true, vm: instantiateShape(shaped.shape, vmId, extra) } : shaped;
+}
+
+/** The id-free part of defineVm: checks, disks, context, and TEMPLATE and USER_TEMPLATE split. */
+export function shapeVm(template: Template, images: ImageCatalog): VmShapeResult {
   const cpu = positiveFloat(getSingle(template, 'CPU'));
   if (cpu === undefined) return { ok: false, message: 'CPU attribute must be a positive float or integer value.' };
   const vcpuText = getSingle(template, 'VCPU');
@@ -92,7 +121,7 @@ export function defineVm(
     managed.set(attribute.name, list);
   };
   const userTemplate: Template = [];
-  let name = `one-${vmId}`;
+  let name: string | undefined;
   for (const attribute of template) {
     if (attribute.name === 'NAME' && !isVector(attribute)) {
       if (attribute.value !== '') name = attribute.value;
@@ -107,15 +136,58 @@ export function defineVm(
   put({ name: 'CPU', value: getSingle(template, 'CPU')! });
   for (const vector of diskVectors) put({ name: 'DISK', vector });
   put({ name: 'MEMORY', value: String(memoryMiB) });
-  if (extra.templateId !== undefined) put({ name: 'TEMPLATE_ID', value: String(extra.templateId) });
   if (vcpuText !== undefined) put({ name: 'VCPU', value: String(vcpu) });
-  put({ name: 'VMID', value: String(vmId) });
 
-  const ordered = TEMPLATE_ORDER.flatMap((key) => managed.get(key) ?? []);
   return {
     ok: true,
-    vm: { name, cpu, vcpu, memoryMiB, disks, ...(context ? { context } : {}), template: ordered, userTemplate },
+    shape: {
+      ...(name === undefined ? {} : { name }),
+      cpu,
+      vcpu,
+      memoryMiB,
+      disks,
+      ...(context ? { context } : {}),
+      head: HEAD_ORDER.flatMap((key) => managed.get(key) ?? []),
+      tail: TAIL_ORDER.flatMap((key) => managed.get(key) ?? []),
+      userTemplate,
+    },
   };
+}
+
+/** One VM's definition from a shape: its name, TEMPLATE_ID and VMID in their places. */
+export function instantiateShape(shape: VmShape, vmId: number, extra: { templateId?: number } = {}): VmDefinition {
+  const template: Template = [...shape.head];
+  if (extra.templateId !== undefined) template.push({ name: 'TEMPLATE_ID', value: String(extra.templateId) });
+  template.push(...shape.tail, { name: 'VMID', value: String(vmId) });
+  return {
+    name: shape.name ?? `one-${vmId}`,
+    cpu: shape.cpu,
+    vcpu: shape.vcpu,
+    memoryMiB: shape.memoryMiB,
+    disks: shape.disks,
+    ...(shape.context ? { context: shape.context } : {}),
+    template,
+    userTemplate: [...shape.userTemplate],
+  };
+}
+
+/**
+ * Freezes what VMs instantiated from `shape` share (attributes, vectors, disks, context), so that
+ * one VM's record can only change by copy (setSingle, removeAttribute), never under the others.
+ */
+export function freezeShape(shape: VmShape): VmShape {
+  const freezeAttribute = (attribute: TemplateAttribute): void => {
+    if (isVector(attribute)) Object.freeze(attribute.vector);
+    Object.freeze(attribute);
+  };
+  for (const attribute of [...shape.head, ...shape.tail, ...shape.userTemplate]) freezeAttribute(attribute);
+  for (const disk of shape.disks) Object.freeze(disk);
+  if (shape.context) Object.freeze(shape.context);
+  Object.freeze(shape.disks);
+  Object.freeze(shape.head);
+  Object.freeze(shape.tail);
+  Object.freeze(shape.userTemplate);
+  return Object.freeze(shape);
 }
 
 type DiskResult = { ok: true; disk: VmDisk; vector: Record<string, string> } | { ok: false; message: string };
