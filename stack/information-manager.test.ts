@@ -98,6 +98,31 @@ describe('InformationManager.timerAction', () => {
   });
 });
 
+describe('InformationManager answers', () => {
+  it('reads every answer that differs from the last, and keeps the reading of one that does not', async () => {
+    const clock = new VirtualClock();
+    const hosts = new HostPool();
+    const host = hosts.allocate('h0', 'dummy', 'dummy', 0, 'default');
+    const answers = ['TOTALCPU=800 TOTALMEMORY=1024', 'TOTALCPU=800 TOTALMEMORY=1024', 'TOTALCPU=400 TOTALMEMORY=1024 USEDCPU=100'];
+    const driver = { monitor: async () => success('MONITOR', 0, answers.shift()!) };
+    const im = new InformationManager(clock, hosts, driver, threadPool(1), { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 1, MONITORING_INTERVAL: 1 });
+    const seen = await clock.run(async () => {
+      const out: Array<[number, number]> = [];
+      for (let i = 0; i < 3; i += 1) {
+        im.timerAction();
+        await clock.sleep(2000);
+        out.push([host.monitor!.totalCpu, host.monitor!.usedCpu]);
+      }
+      return out;
+    });
+    expect(seen).toEqual([
+      [800, 0],
+      [800, 0],
+      [400, 100],
+    ]);
+  });
+});
+
 describe('parseMonitor', () => {
   it('reads the probes KEY=VALUE lines, quoted or not, and needs TOTALCPU and TOTALMEMORY', () => {
     expect(parseMonitor('HYPERVISOR=kvm\nTOTALCPU=800\nUSEDCPU=100\nTOTALMEMORY=16777216\nMODELNAME="Intel Xeon"\n')).toMatchObject({

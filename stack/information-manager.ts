@@ -42,6 +42,8 @@ export class InformationManager {
   private known = 0;
   /** hosts met in a state that is not monitored (none of 4.4's API leads there); looked at every run */
   private parked: HostRecord[] = [];
+  /** each host's last answer as read: a host at rest answers the same text minute after minute */
+  private readonly answers = new Map<number, { info: string; monitor: HostMonitor }>();
 
   constructor(
     private readonly clock: Clock,
@@ -96,8 +98,10 @@ export class InformationManager {
     host.prevState = host.state;
     this.waiting.push(host);
     if (reply.result === 'SUCCESS') {
-      const monitor = parseMonitor(reply.info);
+      const last = this.answers.get(host.id);
+      const monitor = last?.info === reply.info ? last.monitor : parseMonitor(reply.info);
       if (monitor) {
+        if (last?.monitor !== monitor) this.answers.set(host.id, { info: reply.info, monitor });
         host.monitor = monitor;
         host.state = HostState.MONITORED;
         host.error = undefined;
