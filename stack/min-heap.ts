@@ -9,10 +9,10 @@ export class MinHeap<T> {
 
   constructor(
     private readonly before: (a: T, b: T) => boolean,
-    items: Iterable<T> = [],
+    items: readonly T[] = [],
     private readonly moved?: (item: T, index: number) => void,
   ) {
-    this.items = [...items];
+    this.items = items.slice();
     for (let i = 0; i < this.items.length; i += 1) this.moved?.(this.items[i]!, i);
     for (let i = (this.items.length >>> 1) - 1; i >= 0; i -= 1) this.down(i);
   }

@@ -65,7 +65,8 @@ const before = (a: Slot, b: Slot): boolean => a.rank < b.rank || (a.rank === b.r
 export class CyclePlan {
   /** in host id order, as the pool lists them */
   private readonly slots: Slot[];
-  private readonly byId = new Map<number, Slot>();
+  /** indexed by host id (ids are small integers, handed out in order) */
+  private readonly byId: Slot[] = [];
   /** the hosts that may take the next VM, best first */
   private readonly heap: MinHeap<Slot>;
   private readonly step: number;
@@ -91,7 +92,7 @@ export class CyclePlan {
       rank: this.step * share.runningVms,
       at: -1,
     }));
-    for (const slot of this.slots) this.byId.set(slot.id, slot);
+    for (const slot of this.slots) this.byId[slot.id] = slot;
     this.heap = new MinHeap(before, this.slots, (slot, i) => (slot.at = i));
   }
 
@@ -202,7 +203,7 @@ export class CyclePlan {
   }
 
   private slot(hostId: number): Slot {
-    const slot = this.byId.get(hostId);
+    const slot = this.byId[hostId];
     if (!slot) throw new Error(`host ${hostId} is not part of this scheduling cycle`);
     return slot;
   }
