@@ -143,10 +143,7 @@ export class CyclePlan {
     if (slot.at >= 0) this.heap.update(slot.at);
   }
 
-  /**
-   * Why each host refuses `vm` (the hosts in `skip` left out), for a VM no host took. A VM asking
-   * the same as the last one refused everywhere, with no dispatch since, gets the same answer.
-   */
+  /** Why each host refuses `vm` now, the hosts in `skip` left out (mm_sched logs it per host). */
   refusals(vm: VmDemand, skip?: ReadonlySet<number>): ReadonlyMap<number, HostRefusal> {
     const out = new Map<number, HostRefusal>();
     for (const slot of this.slots) {
