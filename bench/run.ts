@@ -34,7 +34,7 @@ for (const name of wanted.length > 0 ? wanted : Object.keys(SCENARIOS)) {
   const out = mkdtempSync(join(tmpdir(), `stampede-bench-${name}-`));
   const file = SCENARIOS[name];
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, [cli, 'run', ...(file ? [file] : []), '--out', out], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const child = spawnSync(process.execPath, ['--max-semi-space-size=64', cli, 'run', ...(file ? [file] : []), '--out', out], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const wallMs = performance.now() - t0;
   if (child.status !== 0 && child.status !== 1) fail(`${name}: stampede exited ${child.status}\n${child.stderr}`);
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as Result;

@@ -47,11 +47,34 @@ describe('pollVms', () => {
     };
     const found = await pollVms(endpoint, 's:p', [3, 0, 1, 2, 9_000, 52], { pageSize: 100 });
     expect(calls).toEqual([
-      ['s:p', -2, 0, 99, -2],
-      ['s:p', -2, 9_000, 9_099, -2],
+      ['s:p', -2, 0, 52, -2],
+      ['s:p', -2, 9_000, 9_000, -2],
     ]);
     expect([...found.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 9_000]);
     expect(found.get(9_000)).toEqual<PolledVm>({ id: 9_000, state: 3, lcmState: 3 });
+  });
+
+  it('starts a new range at a page\'s end or at a wide gap, so scattered VMs do not drag in their neighbours', async () => {
+    const calls: Array<[number, number]> = [];
+    const endpoint: StackEndpoint = {
+      call: async (_method, params) => {
+        const [, , start, end] = params as [string, number, number, number, number];
+        calls.push([start, end]);
+        return ok('<VM_POOL/>');
+      },
+    };
+    await pollVms(endpoint, 's:p', [0, 10, 20, 200, 210, 300, 301, 302], { pageSize: 300, maxGap: 64 });
+    expect(calls).toEqual([
+      [0, 20],
+      [200, 210],
+      [300, 302],
+    ]);
+    calls.length = 0;
+    await pollVms(endpoint, 's:p', Array.from({ length: 10 }, (_, i) => i * 10), { pageSize: 50 });
+    expect(calls).toEqual([
+      [0, 40],
+      [50, 90],
+    ]);
   });
 
   it('names the stack\'s refusal', async () => {
