@@ -1,4 +1,5 @@
 import type { Clock, Timer } from './clock.js';
+import { IndexedHeap } from './indexed-heap.js';
 import type { AbortSignalLike } from './stop-signal.js';
 
 /**
@@ -63,7 +64,7 @@ interface Consumer {
   /** join order: breaks ties, so equal tags complete in arrival order */
   seq: number;
   /** position in the class heap, -1 once gone */
-  index: number;
+  heapIndex: number;
   amount: number;
   start: number;
   cls: CapClass;
@@ -78,7 +79,7 @@ class CapClass {
   v = 0;
   /** current rate per member, units per ms */
   rate = 0;
-  readonly heap: Consumer[] = [];
+  readonly heap = new IndexedHeap<Consumer>(before);
   /** cap in units per ms (Infinity when uncapped) */
   constructor(
     readonly cap: number,
@@ -174,7 +175,7 @@ export class SharedResource {
       const c: Consumer = {
         tag: cls.v + amount,
         seq: this.seq++,
-        index: -1,
+        heapIndex: -1,
         amount,
         start: now,
         cls,
@@ -187,7 +188,7 @@ export class SharedResource {
         c.onAbort = () => this.abort(c);
         signal.addEventListener('abort', c.onAbort, { once: true });
       }
-      heapPush(cls.heap, c);
+      cls.heap.push(c);
       this.count += 1;
       this.waterFill();
       this.emit('join', now, this.count, c, undefined);
@@ -215,7 +216,7 @@ export class SharedResource {
     let total = 0;
     let level = -1; // once set, every further class gets this fair share
     for (const cls of this.classes) {
-      const n = cls.heap.length;
+      const n = cls.heap.size;
       if (n === 0) {
         cls.rate = 0;
         continue;
@@ -241,7 +242,7 @@ export class SharedResource {
   private nextCompletion(): number {
     let next = Infinity;
     for (const cls of this.classes) {
-      const head = cls.heap[0];
+      const head = cls.heap.peek();
       if (head === undefined) continue;
       const at = this.t + (head.tag - cls.v) / cls.rate;
       if (at < next) next = at;
@@ -258,17 +259,17 @@ export class SharedResource {
       const dt = next - this.t;
       const done: Consumer[] = [];
       for (const cls of this.classes) {
-        const head = cls.heap[0];
+        const head = cls.heap.peek();
         if (head === undefined) continue;
         // Snap a due class to its head's tag: the float sum would miss it by an ulp or two.
         if (this.t + (head.tag - cls.v) / cls.rate <= next) cls.v = head.tag;
         else cls.v += cls.rate * dt;
-        while (cls.heap.length > 0 && cls.heap[0]!.tag <= cls.v) done.push(heapPop(cls.heap));
+        while (cls.heap.size > 0 && cls.heap.peek()!.tag <= cls.v) done.push(cls.heap.pop()!);
       }
       this.servedAtT += this.totalRate * dt;
       this.t = next;
       this.count -= done.length;
-      for (const cls of this.classes) if (cls.heap.length === 0) cls.v = 0; // rebase: keeps tags small
+      for (const cls of this.classes) if (cls.heap.size === 0) cls.v = 0; // rebase: keeps tags small
       this.waterFill();
       if (done.length > 1) done.sort((a, b) => a.seq - b.seq);
       for (let k = 0; k < done.length; k += 1) this.finish(done[k]!, next, this.count + done.length - 1 - k);
@@ -291,11 +292,11 @@ export class SharedResource {
   private abort(c: Consumer): void {
     const now = this.clock.now();
     this.advance(now);
-    if (c.index < 0) return; // completed during the advance: the amount was served in time
+    if (c.heapIndex < 0) return; // completed during the advance: the amount was served in time
     const cls = c.cls;
-    heapRemove(cls.heap, c.index);
+    cls.heap.remove(c);
     this.count -= 1;
-    if (cls.heap.length === 0) cls.v = 0;
+    if (cls.heap.size === 0) cls.v = 0;
     this.waterFill();
     this.emit('leave', now, this.count, c, 'aborted');
     this.rearm();
@@ -353,64 +354,8 @@ export class SharedResource {
   }
 }
 
-// ------------------------------------------------------------------------------ binary min-heap on (tag, seq)
+/** Finish order in a class: the tag, then arrival (equal tags complete in the order they joined). */
 
 function before(a: Consumer, b: Consumer): boolean {
   return a.tag < b.tag || (a.tag === b.tag && a.seq < b.seq);
-}
-
-function heapPush(heap: Consumer[], c: Consumer): void {
-  c.index = heap.length;
-  heap.push(c);
-  siftUp(heap, c.index);
-}
-
-function heapPop(heap: Consumer[]): Consumer {
-  const top = heap[0]!;
-  heapRemove(heap, 0);
-  return top;
-}
-
-function heapRemove(heap: Consumer[], index: number): void {
-  const gone = heap[index]!;
-  const last = heap.pop()!;
-  gone.index = -1;
-  if (last === gone) return;
-  heap[index] = last;
-  last.index = index;
-  if (index > 0 && before(last, heap[(index - 1) >> 1]!)) siftUp(heap, index);
-  else siftDown(heap, index);
-}
-
-function siftUp(heap: Consumer[], index: number): void {
-  const c = heap[index]!;
-  while (index > 0) {
-    const parentIndex = (index - 1) >> 1;
-    const parent = heap[parentIndex]!;
-    if (!before(c, parent)) break;
-    heap[index] = parent;
-    parent.index = index;
-    index = parentIndex;
-  }
-  heap[index] = c;
-  c.index = index;
-}
-
-function siftDown(heap: Consumer[], index: number): void {
-  const c = heap[index]!;
-  const n = heap.length;
-  for (;;) {
-    const left = 2 * index + 1;
-    if (left >= n) break;
-    const right = left + 1;
-    let child = left;
-    if (right < n && before(heap[right]!, heap[left]!)) child = right;
-    const smallest = heap[child]!;
-    if (!before(smallest, c)) break;
-    heap[index] = smallest;
-    smallest.index = index;
-    index = child;
-  }
-  heap[index] = c;
-  c.index = index;
 }

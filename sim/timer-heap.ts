@@ -1,4 +1,5 @@
 import { assertDelay, everyOn, type Clock, type ClockLag, type Timer } from './clock.js';
+import { IndexedHeap } from './indexed-heap.js';
 import type { AbortSignalLike } from './stop-signal.js';
 
 /**
@@ -15,7 +16,7 @@ import type { AbortSignalLike } from './stop-signal.js';
  */
 export class TimerHeap implements Clock {
   readonly kind: Clock['kind'];
-  private readonly heap: Entry[] = [];
+  private readonly heap = new IndexedHeap<Entry>(before);
   private seq = 0;
   private armed: Timer | undefined;
   /** due time the armed timer is for */
@@ -39,7 +40,7 @@ export class TimerHeap implements Clock {
 
   /** Timers waiting to fire. */
   get pending(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   timer(ms: number, fn: () => void): Timer {
@@ -60,23 +61,23 @@ export class TimerHeap implements Clock {
   /** @internal */
   add(ms: number, fn: () => void): Entry {
     assertDelay(ms);
-    const entry: Entry = { due: this.inner.now() + ms, seq: this.seq++, fn, index: -1 };
-    push(this.heap, entry);
-    if (entry.index === 0) this.arm();
+    const entry: Entry = { due: this.inner.now() + ms, seq: this.seq++, fn, heapIndex: -1 };
+    this.heap.push(entry);
+    if (entry.heapIndex === 0) this.arm();
     return entry;
   }
 
   /** @internal */
   cancel(entry: Entry): void {
-    if (entry.index < 0) return;
-    const wasFirst = entry.index === 0;
-    remove(this.heap, entry.index);
+    if (entry.heapIndex < 0) return;
+    const wasFirst = entry.heapIndex === 0;
+    this.heap.remove(entry);
     if (wasFirst) this.arm();
   }
 
   /** Arms the wrapped clock for the earliest entry, unless it already is. */
   private arm(): void {
-    const first = this.heap[0];
+    const first = this.heap.peek();
     const due = first === undefined ? Infinity : first.due;
     if (due === this.armedFor) return;
     this.armed?.cancel();
@@ -95,13 +96,12 @@ export class TimerHeap implements Clock {
     // may put a zero delay set during a tick one tick later, as fake-timers does).
     const setBefore = this.seq;
     let later: Entry[] | undefined;
-    while (this.heap.length > 0 && this.heap[0]!.due <= until) {
-      const entry = this.heap[0]!;
-      remove(this.heap, 0);
+    for (let entry = this.heap.peek(); entry !== undefined && entry.due <= until; entry = this.heap.peek()) {
+      this.heap.remove(entry);
       if (entry.seq >= setBefore) (later ??= []).push(entry);
       else entry.fn();
     }
-    if (later) for (const entry of later) push(this.heap, entry);
+    if (later) for (const entry of later) this.heap.push(entry);
     this.arm();
   };
 }
@@ -110,7 +110,7 @@ interface Entry {
   due: number;
   seq: number;
   fn: () => void;
-  index: number;
+  heapIndex: number;
 }
 
 /*
@@ -148,53 +148,4 @@ class AbortableSleep {
 
 function before(a: Entry, b: Entry): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-}
-
-function push(heap: Entry[], e: Entry): void {
-  e.index = heap.length;
-  heap.push(e);
-  up(heap, e.index);
-}
-
-function remove(heap: Entry[], index: number): void {
-  const gone = heap[index]!;
-  const last = heap.pop()!;
-  gone.index = -1;
-  if (last === gone) return;
-  heap[index] = last;
-  last.index = index;
-  if (index > 0 && before(last, heap[(index - 1) >> 1]!)) up(heap, index);
-  else down(heap, index);
-}
-
-function up(heap: Entry[], index: number): void {
-  const e = heap[index]!;
-  while (index > 0) {
-    const parentIndex = (index - 1) >> 1;
-    const parent = heap[parentIndex]!;
-    if (!before(e, parent)) break;
-    heap[index] = parent;
-    parent.index = index;
-    index = parentIndex;
-  }
-  heap[index] = e;
-  e.index = index;
-}
-
-function down(heap: Entry[], index: number): void {
-  const e = heap[index]!;
-  const n = heap.length;
-  for (;;) {
-    const left = 2 * index + 1;
-    if (left >= n) break;
-    const right = left + 1;
-    const child = right < n && before(heap[right]!, heap[left]!) ? right : left;
-    const smallest = heap[child]!;
-    if (!before(smallest, e)) break;
-    heap[index] = smallest;
-    smallest.index = index;
-    index = child;
-  }
-  heap[index] = e;
-  e.index = index;
 }

@@ -9,7 +9,7 @@ import type { Clock, Timer } from '../sim/clock.js';
 import type { InformationDriver, MadReply } from '../opennebula/driver.js';
 import { HostState } from '../opennebula/states.js';
 import type { ActionPool } from './action-pool.js';
-import { MinHeap } from './min-heap.js';
+import { IndexedHeap } from '../sim/indexed-heap.js';
 import type { HostPool } from './pools.js';
 import { ctime, epochSeconds, type HostMonitor, type HostRecord } from './records.js';
 import { settle } from './transfer-manager.js';
@@ -26,8 +26,13 @@ const MONITORING_STATE: Partial<Record<number, number>> = {
   [HostState.ERROR]: HostState.MONITORING_ERROR,
 };
 
+interface Waiting {
+  host: HostRecord;
+  heapIndex: number;
+}
+
 /** Least recently monitored first; equal times in host id order. */
-const monitoredEarlier = (a: HostRecord, b: HostRecord): boolean =>
+const monitoredEarlier = ({ host: a }: Waiting, { host: b }: Waiting): boolean =>
   a.lastMonTime < b.lastMonTime || (a.lastMonTime === b.lastMonTime && a.id < b.id);
 
 export class InformationManager {
@@ -37,7 +42,7 @@ export class InformationManager {
    * is sent one and comes back with the answer, so a timer run costs what it sends, not a sort
    * of the whole host pool every MANAGER_TIMER.
    */
-  private readonly waiting = new MinHeap<HostRecord>(monitoredEarlier);
+  private readonly waiting = new IndexedHeap<Waiting>(monitoredEarlier);
   /** hosts of the pool with an id below this are known here */
   private known = 0;
   /** hosts met in a state that is not monitored (none of 4.4's API leads there); looked at every run */
@@ -67,19 +72,20 @@ export class InformationManager {
     const now = epochSeconds(this.clock.epochMs());
     for (; this.known < this.hosts.peekId(); this.known += 1) {
       const host = this.hosts.get(this.known);
-      if (host) this.waiting.push(host);
+      if (host) this.wait(host);
     }
     const parked = this.parked;
     this.parked = [];
     for (const host of parked) {
       if (MONITORING_STATE[host.state] === undefined) this.parked.push(host);
-      else this.waiting.push(host);
+      else this.wait(host);
     }
     const due: HostRecord[] = [];
     const threshold = now - this.knobs.MONITORING_INTERVAL;
-    for (let host = this.waiting.peek(); host && host.lastMonTime <= threshold; host = this.waiting.peek()) {
+    for (let next = this.waiting.peek(); next && next.host.lastMonTime <= threshold; next = this.waiting.peek()) {
       if (due.length >= this.knobs.HOST_PER_INTERVAL) break;
       this.waiting.pop();
+      const { host } = next;
       if (MONITORING_STATE[host.state] === undefined) this.parked.push(host);
       else due.push(host);
     }
@@ -93,10 +99,14 @@ export class InformationManager {
     return due;
   }
 
+  private wait(host: HostRecord): void {
+    this.waiting.push({ host, heapIndex: -1 });
+  }
+
   private monitorDone(host: HostRecord, reply: MadReply): void {
     host.lastMonTime = epochSeconds(this.clock.epochMs());
     host.prevState = host.state;
-    this.waiting.push(host);
+    this.wait(host);
     if (reply.result === 'SUCCESS') {
       const last = this.answers.get(host.id);
       const monitor = last?.info === reply.info ? last.monitor : parseMonitor(reply.info);

@@ -12,7 +12,7 @@
  * that refuse a VM leave the heap for as long as the VMs that follow ask at least as much: in a
  * cycle hosts only fill up, so they would refuse those too.
  */
-import { MinHeap } from './min-heap.js';
+import { IndexedHeap } from '../sim/indexed-heap.js';
 import { cpuShare } from './pools.js';
 
 /** A host as the scheduler reads it from the host pool (HOST_SHARE units: CPU %, memory KiB). */
@@ -57,7 +57,7 @@ interface Slot {
   /** RUNNING_VMS, negated when packing, so that the lower (rank, id) comes first */
   rank: number;
   /** index in the heap, -1 while the host is out of it */
-  at: number;
+  heapIndex: number;
 }
 
 const before = (a: Slot, b: Slot): boolean => a.rank < b.rank || (a.rank === b.rank && a.id < b.id);
@@ -68,7 +68,7 @@ export class CyclePlan {
   /** indexed by host id (ids are small integers, handed out in order) */
   private readonly byId: Slot[] = [];
   /** the hosts that may take the next VM, best first */
-  private readonly heap: MinHeap<Slot>;
+  private readonly heap: IndexedHeap<Slot>;
   private readonly step: number;
   /** hosts out of the heap because they refused a VM asking `refusedCpu`/`refusedMemKiB` or less */
   private refused: Slot[] = [];
@@ -90,10 +90,10 @@ export class CyclePlan {
       memUsageKiB: share.memUsageKiB,
       dispatched: 0,
       rank: this.step * share.runningVms,
-      at: -1,
+      heapIndex: -1,
     }));
     for (const slot of this.slots) this.byId[slot.id] = slot;
-    this.heap = new MinHeap(before, this.slots, (slot, i) => (slot.at = i));
+    this.heap = new IndexedHeap(before, this.slots);
   }
 
   /** Host ids in rank order: the cycle's, or the current one when reranking. */
@@ -140,7 +140,7 @@ export class CyclePlan {
     this.dispatches += 1;
     if (!this.options.rerank) return;
     slot.rank += this.step;
-    if (slot.at >= 0) this.heap.update(slot.at);
+    if (slot.heapIndex >= 0) this.heap.update(slot);
   }
 
   /** Why each host refuses `vm` now, the hosts in `skip` left out (mm_sched logs it per host). */
@@ -207,7 +207,6 @@ export class CyclePlan {
 
   private pop(): Slot {
     const slot = this.heap.pop()!;
-    slot.at = -1;
     return slot;
   }
 }
