@@ -5,6 +5,7 @@
  *   validateXsd(xml, schema, options?)         -> { valid, errors }
  *   validateXsdMany(docs, schema, options?)    -> one verdict per { name, xml }, one xmllint run
  *   SchemaName: 'vm' | 'vm_pool' | 'vm_pool_extended' | 'host' | 'host_pool' | 'vmtemplate' | 'vmtemplate_pool'
+ *               | 'opennebula_configuration'
  *
  * The schemas declare targetNamespace="http://opennebula.org/XMLSchema" while oned writes no
  * namespace; we drop the target and the default namespace from the schema text in memory, so the
@@ -16,7 +17,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
 
-export type SchemaName = 'vm' | 'vm_pool' | 'vm_pool_extended' | 'host' | 'host_pool' | 'vmtemplate' | 'vmtemplate_pool';
+export type SchemaName =
+  | 'vm'
+  | 'vm_pool'
+  | 'vm_pool_extended'
+  | 'host'
+  | 'host_pool'
+  | 'vmtemplate'
+  | 'vmtemplate_pool'
+  | 'opennebula_configuration';
 
 export interface XsdVerdict {
   valid: boolean;
