@@ -4,6 +4,7 @@
  * as the documents carry them.
  */
 import type { Template } from '../opennebula/template.js';
+import type { HistoryRecord as DocumentHistoryRecord } from '../opennebula/documents.js';
 
 /** A disk of a VM, resolved against the image catalog at allocate time. */
 export interface VmDisk {
@@ -24,25 +25,11 @@ export interface VmDisk {
   persistent: boolean;
 }
 
-export interface HistoryRecord {
-  seq: number;
-  hostname: string;
-  hid: number;
-  cid: number;
-  stime: number;
-  etime: number;
-  vmMad: string;
-  tmMad: string;
-  dsId: number;
-  pstime: number;
-  petime: number;
-  rstime: number;
-  retime: number;
-  estime: number;
-  eetime: number;
-  /** VMActions::Action of the request that closed the record (0 NONE, 27 TERMINATE, 28 TERMINATE_HARD) */
-  action: number;
-}
+/**
+ * A HISTORY record as the stack keeps it: the document's fields but those the documents fill in
+ * themselves (the VM id, and what 7.x's scheduler plans and request log add).
+ */
+export type HistoryRecord = Omit<DocumentHistoryRecord, 'oid' | 'planId' | 'actionId' | 'uid' | 'gid' | 'requestId'>;
 
 export interface VmRecord {
   id: number;
