@@ -110,6 +110,7 @@ export class HostFarm {
   readonly launcher: DriverLauncher;
   private readonly core: FarmCore;
   private readonly hostList: FarmHost[];
+  private readonly timers: TimerHeap;
 
   constructor(options: HostFarmOptions) {
     const parsed = FarmConfigSchema.safeParse({
@@ -134,6 +135,7 @@ export class HostFarm {
     // Every latency of every action is a pending timer: a burst of 100,000 VMs keeps that many at
     // once, cheap in one heap of our own, dear as as many timers on a VirtualClock.
     const clock = new TimerHeap(options.clock);
+    this.timers = clock;
     this.latency = config.latency;
     this.faults = config.faults;
     const { random } = options;
@@ -192,6 +194,15 @@ export class HostFarm {
       vms: [...h.vms.keys()],
       cpuInUse: h.cpu.rate,
     };
+  }
+
+  /**
+   * Stops the farm: every pending latency, boot and crash timer is dropped, so actions in flight
+   * never answer. For the end of a run: on a scaled clock a pending real timer would keep the
+   * process alive until it fired.
+   */
+  stop(): void {
+    this.timers.stop();
   }
 
   /** Crashes `name` now, as a `crashAt` in the fault plan would. */

@@ -102,6 +102,13 @@ describe('run(), embedded, in virtual time', () => {
     expect(result.vms.up + result.vms.failed + result.vms.timedOut).toBe(64);
   });
 
+  it('runs on a scaled clock too, reporting how late its own timers fired', async () => {
+    const result = await runOf({ clock: 'scaled:2000', vms: { count: 16 }, hosts: { count: 2 }, budgets: {} });
+    expect(result.vms).toEqual({ requested: 16, up: 16, failed: 0, timedOut: 0 });
+    expect(result.lag.clock).toBe('scaled');
+    expect(result.lag.timers).toBeGreaterThan(0);
+  });
+
   it('refuses a scenario it cannot run with one sentence naming the field', () => {
     expect(() => resolveScenario({ vms: { count: 0 } })).toThrow(/^scenario: vms\.count: /);
     expect(() => resolveScenario({ load: { mode: 'burst' } })).toThrow(/load\.mode: expected one of parallel, serial, multicall/);

@@ -110,4 +110,19 @@ describe('TimerHeap', () => {
     expect(heap.epochMs()).toBe(clock.epochMs());
     expect(heap.kind).toBe('virtual');
   });
+
+  it('stop() drops every pending timer and disarms the wrapped clock', async () => {
+    const clock = new VirtualClock();
+    const heap = new TimerHeap(clock);
+    const fired: number[] = [];
+    heap.timer(10, () => fired.push(10));
+    heap.timer(20, () => fired.push(20));
+    await clock.run(async () => {
+      await clock.sleep(15);
+      heap.stop();
+      expect(heap.pending).toBe(0);
+      expect(clock.pending()).toBe(0);
+    });
+    expect(fired).toEqual([10]);
+  });
 });

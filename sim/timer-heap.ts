@@ -58,6 +58,15 @@ export class TimerHeap implements Clock {
     return everyOn(this, ms, fn);
   }
 
+  /**
+   * Drops every pending timer and disarms the wrapped clock: what a model's `stop()` calls so that
+   * nothing of it fires after a run, and no real timer keeps a process alive.
+   */
+  stop(): void {
+    for (let entry = this.heap.pop(); entry !== undefined; entry = this.heap.pop());
+    this.arm();
+  }
+
   /** @internal */
   add(ms: number, fn: () => void): Entry {
     assertDelay(ms);
