@@ -4,7 +4,7 @@
  * as the documents carry them.
  */
 import type { Template } from '../opennebula/template.js';
-import type { HistoryRecord as DocumentHistoryRecord } from '../opennebula/documents.js';
+import type { HistoryRecord as DocumentHistoryRecord, VmDocument } from '../opennebula/documents.js';
 
 /** A disk of a VM, resolved against the image catalog at allocate time. */
 export interface VmDisk {
@@ -31,20 +31,30 @@ export interface VmDisk {
  */
 export type HistoryRecord = Omit<DocumentHistoryRecord, 'oid' | 'planId' | 'actionId' | 'uid' | 'gid' | 'requestId'>;
 
-export interface VmRecord {
-  id: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  name: string;
-  state: number;
-  lcmState: number;
-  prevState: number;
-  prevLcmState: number;
-  stime: number;
-  etime: number;
-  deployId: string;
+/**
+ * A VM as the stack keeps it: the document's identity, states, times and templates (TEMPLATE is
+ * what oned manages, CPU, MEMORY, DISK, CONTEXT as it completed them; USER_TEMPLATE holds
+ * SCHED_MESSAGE, ERROR and whatever oned did not claim), plus what the deploy path reads often.
+ */
+export interface VmRecord
+  extends Pick<
+    VmDocument,
+    | 'id'
+    | 'uid'
+    | 'gid'
+    | 'uname'
+    | 'gname'
+    | 'name'
+    | 'state'
+    | 'lcmState'
+    | 'prevState'
+    | 'prevLcmState'
+    | 'stime'
+    | 'etime'
+    | 'deployId'
+    | 'template'
+    | 'userTemplate'
+  > {
   /** capacity the VM reserves on its host: CPU in cores (the template's CPU), MEMORY in MiB */
   cpu: number;
   vcpu: number;
@@ -52,10 +62,6 @@ export interface VmRecord {
   disks: VmDisk[];
   /** CONTEXT as the VM shows it (with DISK_ID and TARGET), when the template has one */
   context?: Record<string, string>;
-  /** TEMPLATE: the attributes oned keeps there (CPU, MEMORY, DISK, CONTEXT, ...), as it completed them */
-  template: Template;
-  /** USER_TEMPLATE: SCHED_MESSAGE, ERROR and whatever oned did not claim */
-  userTemplate: Template;
   history: HistoryRecord[];
 }
 
