@@ -128,6 +128,23 @@ describe('stampede run', () => {
     expect(h.stderr()).toBe('stampede: interrupted; ending the run and accounting for every VM (Ctrl-C again quits at once)\n');
     expect(h.written).toHaveLength(1);
     expect(signals.listenerCount('SIGINT')).toBe(0); // a second Ctrl-C is the default: quit
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('treats SIGTERM (a CI job cancelled or timed out) like Ctrl-C: the run ends and reports', async () => {
+    const signals = new EventEmitter();
+    const h = harness(
+      (_overrides, hooks) =>
+        new Promise<Result>((resolve) => {
+          hooks.signal.addEventListener('abort', () => resolve(sampleResult({ exitCode: 1 })));
+          signals.emit('SIGTERM');
+        }),
+    );
+    h.deps.signals = signals;
+    expect(await main(['run'], h.deps)).toBe(1);
+    expect(h.stderr()).toBe('stampede: terminated (SIGTERM); ending the run and accounting for every VM (a second signal again quits at once)\n');
+    expect(h.written).toHaveLength(1);
+    expect(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT')).toBe(0);
   });
 
   it('still shows the results when the reports cannot be written, and exits 2', async () => {

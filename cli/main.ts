@@ -40,8 +40,8 @@ export interface CliDeps {
   /** the live line; one on `stdout` with a wall-clock timer unless a test gives another */
   progress?: ProgressLine;
   writeReports?: (result: Result, dir: string) => Promise<string[]>;
-  /** where SIGINT comes from: `process` unless a test gives another */
-  signals?: Pick<NodeJS.EventEmitter, 'once' | 'off'>;
+  /** where SIGINT and SIGTERM come from: `process` unless a test gives another */
+  signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 }
 
 const EXAMPLES = `
@@ -122,12 +122,23 @@ async function runAndReport(overrides: RunOverrides, deps: CliDeps): Promise<num
   const progress = deps.progress ?? new ProgressLine(deps.stdout);
   const signals = deps.signals ?? process;
   const interrupt = new AbortController();
-  const onInterrupt = (): void => {
-    progress.stop();
-    say('stampede: interrupted; ending the run and accounting for every VM (Ctrl-C again quits at once)\n');
-    interrupt.abort(new UserError('the run was interrupted'));
+  // Ctrl-C, or a CI job's cancel or timeout (SIGTERM): end the run as its deadline would, so the
+  // VMs are accounted for and the reports written. The handlers go after the first signal: a
+  // second one does what it does by default, quit at once.
+  const stopListening = (): void => {
+    signals.off('SIGINT', onInterrupt);
+    signals.off('SIGTERM', onTerminate);
   };
-  signals.once('SIGINT', onInterrupt);
+  const interruptBy = (how: string): void => {
+    stopListening();
+    progress.stop();
+    say(`stampede: ${how}; ending the run and accounting for every VM (${how === 'interrupted' ? 'Ctrl-C' : 'a second signal'} again quits at once)\n`);
+    interrupt.abort(new UserError(`the run was ${how}`));
+  };
+  const onInterrupt = (): void => interruptBy('interrupted');
+  const onTerminate = (): void => interruptBy('terminated (SIGTERM)');
+  signals.on('SIGINT', onInterrupt);
+  signals.on('SIGTERM', onTerminate);
   let result: Result;
   try {
     result = await deps.run(overrides, { watch: (probe) => progress.watch(probe), signal: interrupt.signal });
@@ -136,7 +147,7 @@ async function runAndReport(overrides: RunOverrides, deps: CliDeps): Promise<num
     return ExitCode.COULD_NOT_RUN;
   } finally {
     progress.stop();
-    signals.off('SIGINT', onInterrupt);
+    stopListening();
   }
   let reportError: unknown;
   let paths: string[] = [];
