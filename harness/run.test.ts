@@ -102,6 +102,15 @@ describe('run(), embedded, in virtual time', () => {
     expect(result.vms.up + result.vms.failed + result.vms.timedOut).toBe(64);
   });
 
+  it('freezes the cloud at the deadline: a slow final poll cannot make VMs come up after the end', async () => {
+    const result = await runOf({ vms: { count: 4096 }, hosts: { count: 128 }, store: { mbps: 20_000 }, deadline: '90s' });
+    expect(result.vms.up).toBeGreaterThan(0);
+    expect(result.vms.timedOut).toBeGreaterThan(0);
+    // every VM the trace saw up, the stack shows RUNNING: the poll read the cloud as it was at the end
+    expect(result.crossCheck.upButNotRunning).toBe(0);
+    expect(result.stages.total.max!).toBeLessThanOrEqual(90);
+  });
+
   it('runs on a scaled clock too, reporting how late its own timers fired', async () => {
     const result = await runOf({ clock: 'scaled:2000', vms: { count: 16 }, hosts: { count: 2 }, budgets: {} });
     expect(result.vms).toEqual({ requested: 16, up: 16, failed: 0, timedOut: 0 });

@@ -128,6 +128,10 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
       for (const t of crashTimers) t.cancel();
       options.signal?.removeEventListener('abort', onInterrupt);
       if (!end.signal.aborted) end.abort(new Error('finished'));
+      // The run ends here: the emulated hosts freeze (no driver answers, no NET-MSG) and the
+      // timelines with them, while the stack still answers the final poll.
+      farm.stop();
+      tracer.freeze();
       await load;
       return await finalPoll(stack, tracer);
     } finally {

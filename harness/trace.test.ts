@@ -28,6 +28,18 @@ describe('Tracer', () => {
     expect(tracer.progress().counts).toMatchObject({ prolog: 1, pending: 1, waiting: 0 });
   });
 
+  it('after freeze(), writes events to the trace but moves no timeline', () => {
+    const sink = new MemorySink();
+    const tracer = new Tracer({ vms: 1, sink });
+    tracer.record({ t: 0, type: 'submit', index: 0 });
+    tracer.record({ t: 1, type: 'answer', index: 0, vmId: 7 });
+    tracer.freeze();
+    tracer.record({ t: 2, type: 'tm.start', vmId: 7, action: 'prolog', host: 'h' });
+    expect(sink.lines).toHaveLength(3);
+    expect(tracer.phaseOf(0)).toBe(Phase.PENDING);
+    expect(tracer.boundaries.time(0, 'PROLOG')).toBeNaN();
+  });
+
   it('follows a VM through failure, retry and NET-MSG, keeping counts that add up', () => {
     const tracer = new Tracer({ vms: 3 });
     const r = (e: TraceEvent): void => tracer.record(e);

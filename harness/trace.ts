@@ -72,6 +72,7 @@ export class Tracer {
   private readonly indexOfId = new Map<number, number>();
   private readonly early = new Map<number, TraceEvent[]>();
   private readonly failures = new Map<number, FailureNote>();
+  private frozen = false;
 
   constructor(options: TracerOptions) {
     const n = options.vms;
@@ -96,6 +97,7 @@ export class Tracer {
         this.sink.flush();
       }
     }
+    if (this.frozen) return;
     let index = e.index;
     if (index === undefined) {
       if (e.vmId === undefined) return; // a host-wide event: trace only
@@ -141,6 +143,15 @@ export class Tracer {
     const counts = {} as Record<PhaseName, number>;
     PHASE_NAMES.forEach((name, i) => (counts[name] = this.counts[i]!));
     return { t: this.latest, requested: this.requested, counts };
+  }
+
+  /**
+   * The run is over (deadline, interrupt, or every VM settled): later events still go to the
+   * trace file, as evidence, but no longer move any VM's timeline, so accounting reads the state
+   * at the end and not whatever a slow final poll gave the cloud time to do.
+   */
+  freeze(): void {
+    this.frozen = true;
   }
 
   /** Flushes and closes the sink. Events of ids never mapped were not ours: they stay in the file only. */
