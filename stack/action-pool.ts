@@ -6,6 +6,7 @@
  * get_first_runable; research 5.4).
  */
 import pLimit from 'p-limit';
+import { IndexedHeap } from '../sim/indexed-heap.js';
 
 export interface ActionPool {
   /** Runs `action` on a free worker (for a host-serial pool: once no other action for `host` runs). */
@@ -34,6 +35,7 @@ interface Queued {
   seq: number;
   host: string;
   start: () => void;
+  heapIndex: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export class HostSerialPool implements ActionPool {
   private readonly busyHosts = new Set<string>();
   private readonly perHost = new Map<string, Queued[]>();
   /** heads of the queues of idle hosts, oldest first */
-  private readonly ready = new MinHeap<Queued>((a, b) => a.seq - b.seq);
+  private readonly ready = new IndexedHeap<Queued>((a, b) => a.seq < b.seq);
 
   constructor(private readonly threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
@@ -67,6 +69,7 @@ export class HostSerialPool implements ActionPool {
       const item: Queued = {
         seq: this.seq++,
         host,
+        heapIndex: -1,
         start: () => {
           // a worker that throws synchronously must still give its slot back
           Promise.resolve()
@@ -106,47 +109,5 @@ export class HostSerialPool implements ActionPool {
     const next = this.perHost.get(host)?.[0];
     if (next) this.ready.push(next);
     this.pump();
-  }
-}
-
-class MinHeap<T> {
-  private readonly items: T[] = [];
-  constructor(private readonly less: (a: T, b: T) => number) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(item: T): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (this.less(a[i]!, a[parent]!) >= 0) break;
-      [a[i], a[parent]] = [a[parent]!, a[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): T | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(a[l]!, a[m]!) < 0) m = l;
-        if (r < a.length && this.less(a[r]!, a[m]!) < 0) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
   }
 }
