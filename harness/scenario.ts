@@ -160,9 +160,9 @@ export function resolveScenario(input: unknown, overrides: ScenarioOverrides = {
   const scenario = parsed.data;
   let profile: StackProfile;
   try {
-    profile = resolveProfile(scenario.profile, knownProfiles(scenario.profiles));
+    profile = resolveProfile(scenario.profile, knownProfiles(scenario.profiles, source));
   } catch (error) {
-    if (error instanceof ProfileError) throw new ScenarioError(`${source}: profile: ${error.message}`);
+    if (error instanceof ProfileError) throw new ScenarioError(`${source}: ${error.message}`);
     throw error;
   }
   return {
@@ -251,7 +251,7 @@ function asObject(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-function knownProfiles(own: Scenario['profiles']): Record<string, StackProfile> {
+function knownProfiles(own: Scenario['profiles'], source: string): Record<string, StackProfile> {
   const known: Record<string, StackProfile> = { ...BUILTIN_PROFILES };
   // A scenario profile may extend another of the scenario's: resolve in dependency order.
   const todo = new Map(Object.entries(own));
@@ -264,7 +264,7 @@ function knownProfiles(own: Scenario['profiles']): Record<string, StackProfile> 
       todo.delete(name);
       progressed = true;
     }
-    if (!progressed) throw new ScenarioError(`profiles: ${[...todo.keys()].join(', ')} extend each other in a cycle`);
+    if (!progressed) throw new ScenarioError(`${source}: profiles: ${[...todo.keys()].join(', ')} extend each other in a cycle`);
   }
   return known;
 }
