@@ -137,13 +137,17 @@ export interface VmBackups {
   ids: number[];
 }
 
-export interface VmDocument {
+/** What every owned pool object starts with: its id, owner, group and name (PoolObjectSQL). */
+export interface OwnedObject {
   id: number;
   uid: number;
   gid: number;
   uname: string;
   gname: string;
   name: string;
+}
+
+export interface VmDocument extends OwnedObject {
   permissions: Permissions;
   /** timestamp of the last monitoring record, epoch seconds; 0 before any */
   lastPoll: number;
@@ -214,13 +218,7 @@ export interface HostDocument {
   monitoring?: HostMonitoring;
 }
 
-export interface VmTemplateDocument {
-  id: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  name: string;
+export interface VmTemplateDocument extends OwnedObject {
   lock?: Lock;
   permissions: Permissions;
   /** registration time, epoch seconds */

@@ -3,8 +3,12 @@
  * HOST documents (research 3). Times are epoch seconds (`time(0)`), 0 meaning "not yet", exactly
  * as the documents carry them.
  */
-import type { Template } from '../opennebula/template.js';
-import type { HistoryRecord as DocumentHistoryRecord, VmDocument } from '../opennebula/documents.js';
+import type {
+  HistoryRecord as DocumentHistoryRecord,
+  OwnedObject,
+  VmDocument,
+  VmTemplateDocument,
+} from '../opennebula/documents.js';
 
 /** A disk of a VM, resolved against the image catalog at allocate time. */
 export interface VmDisk {
@@ -39,12 +43,7 @@ export type HistoryRecord = Omit<DocumentHistoryRecord, 'oid' | 'planId' | 'acti
 export interface VmRecord
   extends Pick<
     VmDocument,
-    | 'id'
-    | 'uid'
-    | 'gid'
-    | 'uname'
-    | 'gname'
-    | 'name'
+    | keyof OwnedObject
     | 'state'
     | 'lcmState'
     | 'prevState'
@@ -99,16 +98,8 @@ export interface HostRecord {
   error?: string;
 }
 
-export interface VmTemplateRecord {
-  id: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  name: string;
-  regtime: number;
-  template: Template;
-}
+/** A VM template as the stack keeps it: the document's, less what the documents fill in. */
+export type VmTemplateRecord = Pick<VmTemplateDocument, keyof OwnedObject | 'regtime' | 'template'>;
 
 /** The built-in image catalog: images a template's DISK can name by IMAGE_ID or IMAGE. */
 export interface ImageRecord {
