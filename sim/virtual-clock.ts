@@ -3,6 +3,7 @@ import {
   DEFAULT_VIRTUAL_ORIGIN_EPOCH_MS,
   assertDelay,
   everyOn,
+  sleepOn,
   type Clock,
   type ClockLag,
   type Timer,
@@ -97,19 +98,9 @@ export class VirtualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    // The common case, no signal, allocates no abort listener.
     if (signal === undefined) return new Promise<void>((resolve) => void this.timer(ms, resolve));
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        t.cancel();
-        reject(signal.reason);
-      };
-      const t = this.timer(ms, () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleepOn(this, ms, signal);
   }
 
   every(ms: number, fn: () => void): Timer {
