@@ -22,7 +22,7 @@ describe('renderResult', () => {
     expect(clean).not.toContain('VMs not up');
     const noisy = renderResult(
       sampleResult({
-        findings: [{ pathology: 'ssh-per-action', stage: 'PROLOG-BOOT', evidence: 'head-node CPU saturated by SSH set-up' }],
+        findings: [{ detector: 'ssh-per-action', pathology: 'ssh-per-action', hosts: [], stage: 'PROLOG-BOOT', evidence: 'head-node CPU saturated by SSH set-up' }],
         lag: { clock: 'scaled', timers: 10, meanMs: 30, p99Ms: 90, maxMs: 120, warning: 'emulator lag (p99 0.090 s late) exceeds 5% of the START-PENDING median' },
       }),
     );

@@ -6,6 +6,6 @@ describe('exitCodeOf', () => {
   it('is 0 when budgets held and nothing was found, 1 otherwise', () => {
     expect(exitCodeOf([held], [])).toBe(ExitCode.OK);
     expect(exitCodeOf([held, { ...held, pass: false }], [])).toBe(ExitCode.VERDICT);
-    expect(exitCodeOf([held], [{ pathology: 'vmm-host-lock', stage: 'BOOT-RUNNING', evidence: 'never overlapped' }])).toBe(ExitCode.VERDICT);
+    expect(exitCodeOf([held], [{ detector: 'per-host-serialization', pathology: 'vmm-host-lock', stage: 'BOOT-RUNNING', hosts: ['host-03'], evidence: 'never overlapped' }])).toBe(ExitCode.VERDICT);
   });
 });

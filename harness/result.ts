@@ -18,10 +18,20 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** A detector's verdict: a pathology named with a sentence of evidence, numbers included. */
+/**
+ * A detector's verdict: a pathology named with a sentence of evidence, numbers included, e.g.
+ * "VMM deploys on host-03 never overlapped (max 1 in flight) while up to 31 waited".
+ */
 export interface Finding {
+  /** the detector that fired (harness/detect/), e.g. `per-host-serialization` */
+  detector: string;
+  /** what it names: a pathology of the reference stack (`vmm-host-lock`) or a pattern (`thread-pool-cap`) */
   pathology: string;
-  stage: string;
+  /** the stage the pathology made slower */
+  stage: StageName;
+  /** the hosts the evidence is about, in name order; empty when the pathology is cloud-wide */
+  hosts: string[];
+  /** one sentence with the numbers that prove it: host, stage, counts, seconds */
   evidence: string;
 }
 

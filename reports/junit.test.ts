@@ -6,7 +6,7 @@ import { sampleResult } from './test-support/sample-result.js';
 describe('junit reporter', () => {
   it('has one testcase per budget, failing with the sentence, and one per finding', () => {
     const xml = junitXml(
-      sampleResult({ findings: [{ pathology: 'serial-submit', stage: 'START-PENDING', evidence: 'requests arrived one at a time & 2 < 3' }] }),
+      sampleResult({ findings: [{ detector: 'serial-submit', pathology: 'serial-submit', hosts: [], stage: 'START-PENDING', evidence: 'requests arrived one at a time & 2 < 3' }] }),
     );
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'testsuite' || n === 'testcase' }).parse(xml);

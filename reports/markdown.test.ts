@@ -26,7 +26,7 @@ describe('markdown reporter', () => {
   it('names findings and a stack that does not mark up VMs RUNNING', () => {
     const text = summaryMarkdown(
       sampleResult({
-        findings: [{ pathology: 'vmm-host-lock', stage: 'BOOT-RUNNING', evidence: 'VMM deploys on host-03 never overlapped (max 1 in flight)' }],
+        findings: [{ detector: 'per-host-serialization', pathology: 'vmm-host-lock', hosts: ['host-03'], stage: 'BOOT-RUNNING', evidence: 'VMM deploys on host-03 never overlapped (max 1 in flight)' }],
         crossCheck: { polled: 6, upButNotRunning: 2, examples: [{ vmId: 3, state: 'BOOT' }, { vmId: 4, state: 'BOOT' }] },
         budgets: [],
       }),
