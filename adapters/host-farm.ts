@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DriverArguments, DriverLauncher, Drivers } from '../opennebula/driver.js';
+import type { DriverTransport, Drivers } from '../opennebula/driver.js';
 import type { Clock } from '../sim/clock.js';
 import { sample, type Random } from '../sim/random.js';
 import { SharedResource } from '../sim/shared-resource.js';
@@ -10,6 +10,7 @@ import { FaultPlanSchema, Faults, type FaultPlan, type FaultPlanInput } from './
 import { DEFAULT_HOSTS, FarmHost, type HostSpec } from './host.js';
 import { FarmInformationDriver } from './im-driver.js';
 import { FarmInstrument } from './instrument.js';
+import type { FarmLauncher } from './mad-drivers.js';
 import { LatencyModelSchema, type LatencyModel, type LatencyModelInput } from './latency-model.js';
 import { FarmTransferDriver } from './tm-driver.js';
 import { FarmVmmDriver } from './vmm-driver.js';
@@ -106,8 +107,8 @@ export class HostFarm {
   /** the head node's CPU, in cores */
   readonly headNode: SharedResource;
   readonly instrument: FarmInstrument;
-  /** Starts a set of in-process drivers on this farm, as oned execs its MADs. */
-  readonly launcher: DriverLauncher;
+  /** The farm's drivers for a transport: what each action does on the hosts (mad-drivers.ts puts each on its pool). */
+  readonly launcher: FarmLauncher;
   private readonly core: FarmCore;
   private readonly hostList: FarmHost[];
   private readonly timers: TimerHeap;
@@ -160,7 +161,7 @@ export class HostFarm {
       onEvent: options.onEvent,
       onNetMsg: options.onNetMsg,
     });
-    this.launcher = (args: DriverArguments): Drivers => {
+    this.launcher = (args: { transport: DriverTransport }): Drivers => {
       if (args.transport !== 'ssh' && args.transport !== 'persistent') {
         throw new FarmConfigError(`driver arguments: transport must be 'ssh' or 'persistent', got '${String(args.transport)}'`);
       }

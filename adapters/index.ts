@@ -25,3 +25,4 @@ export { FarmInstrument, FLIGHT_KINDS, type FlightKind, type FarmSummary, type H
 export { StepSeries } from './step-series.js';
 export { parseTransferLine, type TransferLine } from './transfer-line.js';
 export { monitorLines } from './im-driver.js';
+export { madLauncher, driverPool, type FarmLauncher, type DriverKind } from './mad-drivers.js';

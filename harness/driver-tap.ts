@@ -1,5 +1,5 @@
 import type { Clock } from '../sim/clock.js';
-import type { DriverLauncher, Drivers, MadReply } from '../opennebula/driver.js';
+import type { Drivers, MadReply } from '../opennebula/driver.js';
 import { parseTransferLine, splitHostPath, type TransferCommand } from '../opennebula/transfer-file.js';
 import type { TraceEvent } from './trace-event.js';
 
@@ -9,7 +9,7 @@ import type { TraceEvent } from './trace-event.js';
  * answers DEPLOY SUCCESS). The stack is not told: it launches drivers as before and gets the
  * same replies; each request and reply is also recorded as a trace event.
  */
-export function tapLauncher(launch: DriverLauncher, clock: Pick<Clock, 'now'>, record: (e: TraceEvent) => void): DriverLauncher {
+export function tapLauncher<A>(launch: (args: A) => Drivers, clock: Pick<Clock, 'now'>, record: (e: TraceEvent) => void): (args: A) => Drivers {
   return (args) => tapDrivers(launch(args), clock, record);
 }
 

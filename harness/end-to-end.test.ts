@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failure, success, type DriverLauncher, type Drivers } from '../opennebula/driver.js';
+import { failure, success, type Drivers } from '../opennebula/driver.js';
 import { ok, type ApiResult } from '../opennebula/errors.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { resultJson } from '../reports/json.js';
@@ -27,7 +27,7 @@ async function toyRun(vms: number): Promise<{ result: Result; trace: string[] }>
   const tracer = new Tracer({ vms, sink });
   const record = tracer.record.bind(tracer);
 
-  const farm: DriverLauncher = () => {
+  const farm = (): Drivers => {
     const drivers: Drivers = {
       tm: {
         async transfer(r) {

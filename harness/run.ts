@@ -14,6 +14,7 @@
  */
 import { join } from 'node:path';
 import { HostFarm } from '../adapters/host-farm.js';
+import { madLauncher } from '../adapters/mad-drivers.js';
 import type { FarmEvent } from '../adapters/farm-events.js';
 import { HostState, hostStateName, vmDisplayState } from '../opennebula/states.js';
 import { child, children, scanXml, text, type XmlElement } from '../opennebula/xml-reader.js';
@@ -83,7 +84,8 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
   options.watch?.(() => tracer.progress());
 
   const body = async (): Promise<Map<number, PolledVm>> => {
-    const stack = await mode.start({ resolved, clock, drivers: tapLauncher(farm.launcher, clock, record) });
+    // the tap sits between each driver's pool and the farm: an action is seen when a worker starts it
+    const stack = await mode.start({ resolved, clock, drivers: madLauncher(tapLauncher(farm.launcher, clock, record)) });
     try {
       await registerHosts(stack, resolved.hosts.map((h) => h.name));
       await waitMonitored(stack, clock, resolved.hosts.length, options.signal);

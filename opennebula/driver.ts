@@ -107,9 +107,28 @@ export interface InformationDriver {
  */
 export type DriverTransport = 'ssh' | 'persistent';
 
-/** What oned would put on the driver's command line (oned.conf ARGUMENTS). */
+/**
+ * One MAD's ARGUMENTS from oned.conf, parsed (driver-arguments.ts reads and writes the text).
+ * The concurrency OpenNebula runs inside a MAD process lives here, with the driver, so a real
+ * oned that starts our drivers gets the same behaviour as our reference stack:
+ * `threads` actions at once (`-t`), and for a VMM one action per host at a time unless
+ * `parallel` (`-p`; without it, the `vmm-host-lock` pathology).
+ */
 export interface DriverArguments {
+  threads: number;
+  parallel: boolean;
   transport: DriverTransport;
+  /** the host farm's URL, for a driver running as a process (`--farm URL`) */
+  farm?: string;
+  /** a file holding the farm's URL, read when an action needs it (`--farm-file PATH`) */
+  farmFile?: string;
+}
+
+/** Each MAD's ARGUMENTS string, as oned.conf (and monitord.conf for the IM) gives them. */
+export interface MadArguments {
+  tm: string;
+  vmm: string;
+  im: string;
 }
 
 export interface Drivers {
@@ -119,7 +138,7 @@ export interface Drivers {
 }
 
 /** Starts a set of drivers, as oned execs its MADs with their ARGUMENTS. */
-export type DriverLauncher = (args: DriverArguments) => Drivers;
+export type DriverLauncher = (args: MadArguments) => Drivers;
 
 export function success(action: string, id: number, info = '-'): MadReply {
   return { action, result: 'SUCCESS', id, info };

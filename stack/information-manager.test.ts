@@ -4,7 +4,6 @@ import { parseHost } from '../opennebula/host-xml.js';
 import { getSingle } from '../opennebula/template.js';
 import { success } from '../opennebula/driver.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { threadPool } from './action-pool.js';
 import { InformationManager, parseMonitor } from './information-manager.js';
 import { HostPool } from './pools.js';
 import { stackFixture } from './test-support/stack-fixture.js';
@@ -81,7 +80,7 @@ describe('InformationManager.timerAction', () => {
     const hosts = new HostPool();
     for (const name of ['h0', 'h1', 'h2']) hosts.allocate(name, 'dummy', 'dummy', 0, 'default');
     const driver = { monitor: async () => success('MONITOR', 0, 'TOTALCPU=800 TOTALMEMORY=1024') };
-    const im = new InformationManager(clock, hosts, driver, threadPool(4), { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 10, MONITORING_INTERVAL: 60 });
+    const im = new InformationManager(clock, hosts, driver, { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 10, MONITORING_INTERVAL: 60 });
     hosts.get(1)!.state = HostState.DISABLED;
     const sent = await clock.run(async () => {
       const first = im.timerAction().map((h) => h.id);
@@ -105,7 +104,7 @@ describe('InformationManager answers', () => {
     const host = hosts.allocate('h0', 'dummy', 'dummy', 0, 'default');
     const answers = ['TOTALCPU=800 TOTALMEMORY=1024', 'TOTALCPU=800 TOTALMEMORY=1024', 'TOTALCPU=400 TOTALMEMORY=1024 USEDCPU=100'];
     const driver = { monitor: async () => success('MONITOR', 0, answers.shift()!) };
-    const im = new InformationManager(clock, hosts, driver, threadPool(1), { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 1, MONITORING_INTERVAL: 1 });
+    const im = new InformationManager(clock, hosts, driver, { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 1, MONITORING_INTERVAL: 1 });
     const seen = await clock.run(async () => {
       const out: Array<[number, number]> = [];
       for (let i = 0; i < 3; i += 1) {

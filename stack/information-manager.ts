@@ -8,7 +8,6 @@
 import type { Clock, Timer } from '../sim/clock.js';
 import type { InformationDriver, MadReply } from '../opennebula/driver.js';
 import { HostState } from '../opennebula/states.js';
-import type { ActionPool } from './action-pool.js';
 import { IndexedHeap } from '../sim/indexed-heap.js';
 import type { HostPool } from './pools.js';
 import { ctime, epochSeconds, type HostMonitor, type HostRecord } from './records.js';
@@ -54,7 +53,6 @@ export class InformationManager {
     private readonly clock: Clock,
     private readonly hosts: HostPool,
     private readonly driver: InformationDriver,
-    private readonly pool: ActionPool,
     private readonly knobs: MonitoringKnobs,
   ) {}
 
@@ -92,9 +90,10 @@ export class InformationManager {
     for (const host of due) {
       host.prevState = host.state;
       host.state = MONITORING_STATE[host.state]!;
-      void this.pool
-        .run(host.name, () => settle('MONITOR', host.id, () => this.driver.monitor({ hostId: host.id, hostname: host.name })))
-        .then((reply) => this.monitorDone(host, reply));
+      // the IM driver queues it on its own workers (`-t`), as a MAD process does
+      void settle('MONITOR', host.id, () => this.driver.monitor({ hostId: host.id, hostname: host.name })).then((reply) =>
+        this.monitorDone(host, reply),
+      );
     }
     return due;
   }

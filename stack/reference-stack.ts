@@ -10,16 +10,16 @@
  *
  * Where each pathology lives:
  *   sched-ignores-max-host  Scheduler: one VM per host per cycle          (scheduler.ts)
- *   vmm-host-lock           VMM pool: one action per host at a time       (action-pool.ts HostSerialPool)
- *   vertical-pipeline       TM and VMM pools of one worker each           (here)
- *   ssh-per-action          drivers launched with transport 'ssh'          (here, DriverArguments)
+ *   vmm-host-lock           VMM driver without -p: one action per host     (here, its ARGUMENTS)
+ *   vertical-pipeline       TM and VMM drivers with -t 1                   (here, their ARGUMENTS)
+ *   ssh-per-action          drivers launched with --transport ssh          (here, their ARGUMENTS)
  *   direct-io               disks handed to the VMM with cache 'none'      (vm-manager.ts)
  */
 import type { Clock } from '../sim/clock.js';
-import type { DriverLauncher, Drivers } from '../opennebula/driver.js';
+import { formatDriverArguments } from '../opennebula/driver-arguments.js';
+import type { DriverLauncher, Drivers, MadArguments } from '../opennebula/driver.js';
 import { HostState, VmState } from '../opennebula/states.js';
 import { setSingle } from '../opennebula/template.js';
-import { HostSerialPool, threadPool, type ActionPool } from './action-pool.js';
 import { StackApi } from './api.js';
 import { ApiGate } from './api-gate.js';
 import { hostMethods } from './api-host.js';
@@ -74,12 +74,8 @@ export class ReferenceStack {
     }
     this.profile = profile;
     const on = profile.pathologies;
-    // oned execs its drivers when it boots; the transport is what ssh-per-action changes
-    this.drivers = options.launcher({ transport: on['ssh-per-action'] ? 'ssh' : 'persistent' });
-    const threads = (n: number): number => (on['vertical-pipeline'] ? 1 : n);
-    const vmmPool: ActionPool = on['vmm-host-lock']
-      ? new HostSerialPool(threads(profile.vmm.threads))
-      : threadPool(threads(profile.vmm.threads));
+    // oned execs its drivers when it boots, each with the ARGUMENTS oned.conf gives it
+    this.drivers = options.launcher(madArguments(profile));
 
     const vms = new VmPool();
     const hosts = new HostPool();
@@ -87,8 +83,8 @@ export class ReferenceStack {
       clock,
       vms,
       hosts,
-      tm: new TransferManager(this.drivers.tm, threadPool(threads(profile.tm.threads)), options.frontend ?? 'frontend'),
-      vmm: new VirtualMachineManager(this.drivers.vmm, vmmPool, on['direct-io'] ? 'none' : 'default'),
+      tm: new TransferManager(this.drivers.tm, options.frontend ?? 'frontend'),
+      vmm: new VirtualMachineManager(this.drivers.vmm, on['direct-io'] ? 'none' : 'default'),
     });
     this.node = {
       clock,
@@ -110,7 +106,7 @@ export class ReferenceStack {
       this.gate,
       users,
     );
-    this.im = new InformationManager(clock, hosts, this.drivers.im, threadPool(profile.im.threads), profile.monitoring);
+    this.im = new InformationManager(clock, hosts, this.drivers.im, profile.monitoring);
     const session = `oneadmin:${adminPassword}`;
     this.scheduler = new Scheduler(
       clock,
@@ -157,6 +153,22 @@ export class ReferenceStack {
   get actionsInFlight(): number {
     return this.node.lifecycle.actionsInFlight;
   }
+}
+
+/**
+ * Each driver's ARGUMENTS as the profile implies them, what oned.conf would say: the driver
+ * threads (`-t`; one with `vertical-pipeline`), `-p` on the VMM unless `vmm-host-lock`, and the
+ * transport (`ssh-per-action`). The drivers run their own pools; the head node only sends.
+ */
+export function madArguments(profile: StackProfile): MadArguments {
+  const on = profile.pathologies;
+  const transport = on['ssh-per-action'] ? 'ssh' : 'persistent';
+  const threads = (n: number): number => (on['vertical-pipeline'] ? 1 : n);
+  return {
+    tm: formatDriverArguments({ threads: threads(profile.tm.threads), parallel: false, transport }),
+    vmm: formatDriverArguments({ threads: threads(profile.vmm.threads), parallel: !on['vmm-host-lock'], transport }),
+    im: formatDriverArguments({ threads: profile.im.threads, parallel: false, transport }),
+  };
 }
 
 /** The hosts mm_sched considers: `/HOST_POOL/HOST[STATE=1 or STATE=2]` (research 2.4). */

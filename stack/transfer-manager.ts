@@ -1,11 +1,10 @@
 /**
  * The Transfer Manager: writes a VM's transfer file (one TM action per line, as 4.4's
- * TransferManager.cc wrote them; research 5.5) and hands it to the TM driver on one of the pool's
- * workers. CONTEXT travels in the prolog as in 4.4 (7.x moved it into the VMM's TM_COMMAND).
+ * TransferManager.cc wrote them; research 5.5) and hands it to the TM driver, which queues it on
+ * its own workers (`-t`), as a MAD process does. CONTEXT travels in the prolog as in 4.4 (7.x moved it into the VMM's TM_COMMAND).
  */
 import { failure, type MadReply, type TransferDriver, type TransferRequest } from '../opennebula/driver.js';
 import { formatTransferLine, type TransferCommand } from '../opennebula/transfer-file.js';
-import type { ActionPool } from './action-pool.js';
 import { DATASTORES_DIR, SYSTEM_DS_ID, SYSTEM_DS_TM_MAD, VMS_DIR } from './image-catalog.js';
 import type { VmRecord } from './records.js';
 
@@ -75,20 +74,19 @@ export const epilogLines = (vm: VmRecord, hostname: string): string[] => epilogC
 export class TransferManager {
   constructor(
     private readonly driver: TransferDriver,
-    private readonly pool: ActionPool,
     private readonly frontend: string,
   ) {}
 
   prolog(vm: VmRecord, hostname: string): Promise<MadReply> {
-    return this.transfer(hostname, { vmId: vm.id, op: 'prolog', lines: prologLines(vm, hostname, this.frontend) });
+    return this.transfer({ vmId: vm.id, op: 'prolog', lines: prologLines(vm, hostname, this.frontend) });
   }
 
   epilog(vm: VmRecord, hostname: string): Promise<MadReply> {
-    return this.transfer(hostname, { vmId: vm.id, op: 'epilog', lines: epilogLines(vm, hostname) });
+    return this.transfer({ vmId: vm.id, op: 'epilog', lines: epilogLines(vm, hostname) });
   }
 
-  private transfer(hostname: string, request: TransferRequest): Promise<MadReply> {
-    return this.pool.run(hostname, () => settle('TRANSFER', request.vmId, () => this.driver.transfer(request)));
+  private transfer(request: TransferRequest): Promise<MadReply> {
+    return settle('TRANSFER', request.vmId, () => this.driver.transfer(request));
   }
 }
 

@@ -1,10 +1,10 @@
 /**
  * The Virtual Machine Manager: turns a VM into what the VMM driver is handed (the deployment
- * file's disks and sizes) and runs DEPLOY / SHUTDOWN / CANCEL on the pool's workers. The pool is
- * where `vmm-host-lock` and `vertical-pipeline` live; the disk cache is where `direct-io` does.
+ * file's disks and sizes) and sends it DEPLOY / SHUTDOWN / CANCEL. The driver's own workers are
+ * where `vmm-host-lock` and `vertical-pipeline` live (its ARGUMENTS, see reference-stack.ts);
+ * the disk cache is where `direct-io` does.
  */
 import type { DeploymentDisk, DeploymentVm, MadReply, VirtualMachineDriver, VmmAction } from '../opennebula/driver.js';
-import type { ActionPool } from './action-pool.js';
 import type { VmRecord } from './records.js';
 import { settle } from './transfer-manager.js';
 
@@ -29,7 +29,6 @@ export function deploymentVm(vm: VmRecord, cache: DeploymentDisk['cache']): Depl
 export class VirtualMachineManager {
   constructor(
     private readonly driver: VirtualMachineDriver,
-    private readonly pool: ActionPool,
     private readonly diskCache: DeploymentDisk['cache'],
   ) {}
 
@@ -45,6 +44,6 @@ export class VirtualMachineManager {
   private execute(action: VmmAction, vm: VmRecord, host: string, deployId: string): Promise<MadReply> {
     // oned writes the deployment file and sends the message before the driver queues the action
     const request = { action, vmId: vm.id, host, deployId, vm: deploymentVm(vm, this.diskCache) };
-    return this.pool.run(host, () => settle(action, vm.id, () => this.driver.execute(request)));
+    return settle(action, vm.id, () => this.driver.execute(request));
   }
 }

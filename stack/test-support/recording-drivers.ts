@@ -8,9 +8,9 @@ import type { Clock } from '../../sim/clock.js';
 import {
   failure,
   success,
-  type DriverArguments,
   type DriverLauncher,
   type Drivers,
+  type MadArguments,
   type MadReply,
   type TransferRequest,
   type VmmRequest,
@@ -70,7 +70,7 @@ export function transferHost(request: TransferRequest): string {
 
 export class RecordingDrivers {
   readonly calls: DriverCall[] = [];
-  readonly launches: DriverArguments[] = [];
+  readonly launches: MadArguments[] = [];
   private readonly now: Record<DriverKind, number> = { tm: 0, vmm: 0, im: 0 };
   private readonly peakOf: Record<DriverKind, number> = { tm: 0, vmm: 0, im: 0 };
   private readonly vmmByHost = new Map<string, number>();

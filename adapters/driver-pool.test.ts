@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { HostSerialPool, threadPool, type ActionPool } from './action-pool.js';
+import { HostSerialPool, threadPool, type ActionPool } from './driver-pool.js';
 
 /** Runs `jobs` (host, duration ms) through a pool and records when each started and ended. */
 async function drive(pool: ActionPool, jobs: Array<[string, number]>) {
