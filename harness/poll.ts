@@ -1,4 +1,4 @@
-import { child, children, scanXml, text, type XmlElement } from '../opennebula/xml-reader.js';
+import { readPoolFields, type PoolFields } from '../opennebula/pool-fields.js';
 import { UserError } from './errors.js';
 import type { StackEndpoint } from './endpoint.js';
 
@@ -53,35 +53,44 @@ export async function pollVms(
   return found;
 }
 
+const VM_FIELDS = ['ID', 'STATE', 'LCM_STATE', 'USER_TEMPLATE/ERROR', 'HISTORY_RECORDS/HISTORY/HOSTNAME'] as const;
+
 /**
  * The VMs of a VM_POOL document (short or full bodies, 4.4 or 7.x). Tolerant by design: only
- * ID, STATE and LCM_STATE are required, so a stack that writes less than oned still polls.
+ * ID, STATE and LCM_STATE are required, so a stack that writes less than oned still polls. Read
+ * field by field (readPoolFields), without an element tree: a poll costs what it reads.
  */
 export function parseVmPool(xml: string): PolledVm[] {
-  let root: XmlElement;
-  try {
-    root = scanXml(xml);
-  } catch (error) {
-    throw new PollError(`one.vmpool.info answered a document that is not XML: ${(error as Error).message}`);
+  const { root, items } = readPool(xml, 'one.vmpool.info', 'VM', VM_FIELDS);
+  if (root !== 'VM_POOL') throw new PollError(`one.vmpool.info answered <${root}> instead of a VM_POOL document`);
+  const vms = new Array<PolledVm>(items.length);
+  for (let i = 0; i < items.length; i += 1) {
+    const [idText, stateText, lcmText, error, host] = items[i]!;
+    const id = intField(idText, 'ID');
+    const vm: PolledVm = { id, state: intField(stateText, 'STATE', id), lcmState: intField(lcmText, 'LCM_STATE', id) };
+    if (error !== undefined && error !== '') vm.error = error;
+    if (host !== undefined) vm.host = host;
+    vms[i] = vm;
   }
-  if (root.name !== 'VM_POOL') throw new PollError(`one.vmpool.info answered <${root.name}> instead of a VM_POOL document`);
-  return children(root, 'VM').map((raw) => {
-    const id = intField(raw, 'ID');
-    const vm: PolledVm = { id, state: intField(raw, 'STATE', id), lcmState: intField(raw, 'LCM_STATE', id) };
-    const userTemplate = child(raw, 'USER_TEMPLATE');
-    const error = userTemplate && child(userTemplate, 'ERROR');
-    if (error && text(error) !== '') vm.error = text(error);
-    const records = child(raw, 'HISTORY_RECORDS');
-    const last = records ? children(records, 'HISTORY').at(-1) : undefined;
-    const host = last && child(last, 'HOSTNAME');
-    if (host) vm.host = text(host);
-    return vm;
-  });
+  return vms;
 }
 
-function intField(el: XmlElement, name: string, vmId?: number): number {
-  const field = child(el, name);
-  const value = field ? Number(text(field)) : Number.NaN;
+/** Name and STATE of each host in a HOST_POOL document: all a wait for monitored hosts needs. */
+export function parseHostStates(xml: string): Array<{ name: string; state: number }> {
+  const { items } = readPool(xml, 'one.hostpool.info', 'HOST', ['NAME', 'STATE']);
+  return items.map(([name, state]) => ({ name: name ?? '?', state: state === undefined ? Number.NaN : Number(state) }));
+}
+
+function readPool(xml: string, method: string, member: string, fields: readonly string[]): PoolFields {
+  try {
+    return readPoolFields(xml, member, fields);
+  } catch (error) {
+    throw new PollError(`${method} answered a document that is not XML: ${(error as Error).message}`);
+  }
+}
+
+function intField(raw: string | undefined, name: string, vmId?: number): number {
+  const value = raw === undefined ? Number.NaN : Number(raw);
   if (!Number.isInteger(value)) {
     const which = vmId === undefined ? 'a VM' : `VM ${vmId}`;
     throw new PollError(`one.vmpool.info answered ${which} without a whole-number ${name}`);

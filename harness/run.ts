@@ -17,7 +17,6 @@ import { HostFarm } from '../adapters/host-farm.js';
 import { madLauncher } from '../adapters/mad-drivers.js';
 import type { FarmEvent } from '../adapters/farm-events.js';
 import { HostState, hostStateName, vmDisplayState } from '../opennebula/states.js';
-import { child, children, scanXml, text, type XmlElement } from '../opennebula/xml-reader.js';
 import type { Clock } from '../sim/clock.js';
 import { Random } from '../sim/random.js';
 import { ScaledClock } from '../sim/scaled-clock.js';
@@ -29,7 +28,7 @@ import { startWallWatch } from './environment.js';
 import { UserError } from './errors.js';
 import { launchMode, type LaunchedStack } from './launch/index.js';
 import { runLoad } from './load.js';
-import { pollVms, type PolledVm } from './poll.js';
+import { parseHostStates, pollVms, type PolledVm } from './poll.js';
 import type { JsonValue, Result } from './result.js';
 import type { ResolvedScenario } from './scenario.js';
 import type { TraceEvent } from './trace-event.js';
@@ -207,7 +206,7 @@ async function waitMonitored(stack: LaunchedStack, clock: Clock, expected: numbe
   for (;;) {
     const answer = await stack.endpoint.call('one.hostpool.info', [stack.session]);
     if (answer[0] !== true || typeof answer[1] !== 'string') throw new UserError(`one.hostpool.info failed: ${answer[1]}`);
-    const hosts = hostStates(answer[1]);
+    const hosts = parseHostStates(answer[1]);
     const monitored = hosts.filter((h) => h.state === HostState.MONITORED || h.state === HostState.MONITORING_MONITORED);
     if (monitored.length >= expected) return;
     const broken = hosts.find((h) => h.state === HostState.ERROR);
@@ -220,21 +219,6 @@ async function waitMonitored(stack: LaunchedStack, clock: Clock, expected: numbe
     await clock.sleep(waitMs);
     waitMs = Math.min(waitMs * 2, 30_000);
   }
-}
-
-/** Name and STATE of each host in a HOST_POOL document: all the wait needs, without building documents. */
-function hostStates(xml: string): Array<{ name: string; state: number }> {
-  let root: XmlElement;
-  try {
-    root = scanXml(xml);
-  } catch (error) {
-    throw new UserError(`one.hostpool.info answered a document that is not XML: ${(error as Error).message}`);
-  }
-  return children(root, 'HOST').map((host) => {
-    const name = child(host, 'NAME');
-    const state = child(host, 'STATE');
-    return { name: name ? text(name) : '?', state: state ? Number(text(state)) : Number.NaN };
-  });
 }
 
 /**

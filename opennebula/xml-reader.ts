@@ -4,6 +4,7 @@
  *
  *   readXml(xml, what)               the root element; XmlDocumentError names `what` if malformed
  *   scanXml(xml)                     the same, throwing XmlSyntaxError { line, column, reason }
+ *   walkXml(xml, visitor)            the same scan without a tree: the visitor keeps what it wants
  *   child(el, name), children(el, name), elements(el), text(el)
  *   intOf(el, name, fallback, what)  a child's integer value, the fallback when the child is absent
  *   intValue(el, what)               an element's own integer value
@@ -57,6 +58,19 @@ const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 const entity = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([a-z]+));/y;
 
 /**
+ * What a scan tells as it reads a document. `open` names the element by its offsets in the
+ * document (slice it only if the name is wanted); text and CDATA come, decoded, only while
+ * `wantsText()` says so, which lets a reader that wants four fields of each VM skip the rest of
+ * a pool without allocating a string for it. Well-formedness is checked all the same.
+ */
+export interface XmlVisitor {
+  open(xml: string, nameStart: number, nameEnd: number): void;
+  close(): void;
+  wantsText(): boolean;
+  text(value: string): void;
+}
+
+/**
  * A non-validating reader for the XML oned writes: elements, text, CDATA, the five predefined
  * entities and character references; attributes are skipped, comments and processing
  * instructions ignored, DTDs refused. It exists because fast-xml-parser reads oned's pools at
@@ -65,14 +79,20 @@ const entity = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([a-z]+));/y;
  */
 class Scanner {
   private pos = 0;
-  // open elements and where each started, as two arrays to keep the garbage down
-  private readonly open: XmlElement[] = [];
+  // open elements: where each tag and its name start and end, as number arrays (no garbage)
   private readonly openedAt: number[] = [];
-  private root: XmlElement | undefined;
+  private readonly nameStarts: number[] = [];
+  private readonly nameEnds: number[] = [];
+  private rooted = false;
+  /** the first '&' at or after pos, so text without one is never searched twice */
+  private nextAmp = -1;
 
-  constructor(private readonly xml: string) {}
+  constructor(
+    private readonly xml: string,
+    private readonly visitor: XmlVisitor,
+  ) {}
 
-  scan(): XmlElement {
+  scan(): void {
     const xml = this.xml;
     const end = xml.length;
     while (this.pos < end) {
@@ -86,21 +106,34 @@ class Scanner {
       else if (next === C.Question) this.skipPast(lt, '?>', 'processing instruction');
       else this.startTag(lt);
     }
-    const open = this.open.at(-1);
-    if (open !== undefined) this.fail(this.openedAt.at(-1) ?? 0, `<${open.name}> is never closed`);
-    if (this.root === undefined) this.fail(end, 'there is no element');
-    return this.root;
+    const depth = this.openedAt.length;
+    if (depth > 0) this.fail(this.openedAt[depth - 1]!, `<${this.openName(depth - 1)}> is never closed`);
+    if (!this.rooted) this.fail(end, 'there is no element');
+  }
+
+  private openName(level: number): string {
+    return this.xml.slice(this.nameStarts[level], this.nameEnds[level]);
   }
 
   private text(textEnd: number): void {
-    const raw = this.xml.slice(this.pos, textEnd);
-    const parent = this.open.at(-1);
-    if (parent === undefined) {
-      if (raw.trim() !== '') this.fail(this.pos, 'text outside the root element');
-    } else {
-      parent.children.push(raw.includes('&') ? this.decode(raw, this.pos) : raw);
-    }
+    const xml = this.xml;
+    const from = this.pos;
     this.pos = textEnd;
+    if (this.openedAt.length === 0) {
+      for (let i = from; i < textEnd; i++) if (!isSpace(xml.charCodeAt(i))) this.fail(from, 'text outside the root element');
+      return;
+    }
+    if (this.nextAmp < from && this.nextAmp !== -2) {
+      this.nextAmp = xml.indexOf('&', from);
+      if (this.nextAmp < 0) this.nextAmp = -2; // none in the rest of the document
+    }
+    const hasAmp = this.nextAmp >= 0 && this.nextAmp < textEnd;
+    if (this.visitor.wantsText()) {
+      const raw = xml.slice(from, textEnd);
+      this.visitor.text(hasAmp ? this.decode(raw, from) : raw);
+    } else if (hasAmp) {
+      this.decode(xml.slice(from, textEnd), from); // checked, not kept
+    }
   }
 
   private decode(raw: string, at: number): string {
@@ -135,12 +168,11 @@ class Scanner {
   private startTag(lt: number): void {
     const xml = this.xml;
     const nameEnd = this.name(lt + 1);
-    const element: XmlElement = { name: xml.slice(lt + 1, nameEnd), children: [] };
     let i = nameEnd;
     // attributes are skipped: oned writes none, and a quoted value may hold '>'
     for (;;) {
       const c = xml.charCodeAt(i);
-      if (Number.isNaN(c)) this.fail(lt, `<${element.name}> is never closed`);
+      if (Number.isNaN(c)) this.fail(lt, `<${xml.slice(lt + 1, nameEnd)}> is never closed`);
       if (c === C.Gt) break;
       if (c === C.Slash && xml.charCodeAt(i + 1) === C.Gt) break;
       if (c === C.DoubleQuote || c === C.SingleQuote) {
@@ -152,13 +184,17 @@ class Scanner {
       }
     }
     const selfClosing = xml.charCodeAt(i) === C.Slash;
-    const parent = this.open.at(-1);
-    if (parent !== undefined) parent.children.push(element);
-    else if (this.root !== undefined) this.fail(lt, `a second root element <${element.name}>`);
-    else this.root = element;
-    if (!selfClosing) {
-      this.open.push(element);
+    if (this.openedAt.length === 0) {
+      if (this.rooted) this.fail(lt, `a second root element <${xml.slice(lt + 1, nameEnd)}>`);
+      this.rooted = true;
+    }
+    this.visitor.open(xml, lt + 1, nameEnd);
+    if (selfClosing) {
+      this.visitor.close();
+    } else {
       this.openedAt.push(lt);
+      this.nameStarts.push(lt + 1);
+      this.nameEnds.push(nameEnd);
     }
     this.pos = i + (selfClosing ? 2 : 1);
   }
@@ -166,15 +202,25 @@ class Scanner {
   private endTag(lt: number): void {
     const xml = this.xml;
     const nameEnd = this.name(lt + 2);
-    const name = xml.slice(lt + 2, nameEnd);
     let i = nameEnd;
     while (isSpace(xml.charCodeAt(i))) i++;
-    if (xml.charCodeAt(i) !== C.Gt) this.fail(i, `</${name} is not closed with '>'`);
-    const open = this.open.pop();
+    if (xml.charCodeAt(i) !== C.Gt) this.fail(i, `</${xml.slice(lt + 2, nameEnd)} is not closed with '>'`);
+    const level = this.openedAt.length - 1;
+    if (level < 0) this.fail(lt, `</${xml.slice(lt + 2, nameEnd)}> closes nothing`);
+    if (!this.sameName(level, lt + 2, nameEnd)) this.fail(lt, `</${xml.slice(lt + 2, nameEnd)}> closes <${this.openName(level)}>`);
     this.openedAt.pop();
-    if (open === undefined) this.fail(lt, `</${name}> closes nothing`);
-    if (open.name !== name) this.fail(lt, `</${name}> closes <${open.name}>`);
+    this.nameStarts.pop();
+    this.nameEnds.pop();
+    this.visitor.close();
     this.pos = i + 1;
+  }
+
+  private sameName(level: number, from: number, to: number): boolean {
+    const start = this.nameStarts[level]!;
+    if (this.nameEnds[level]! - start !== to - from) return false;
+    const xml = this.xml;
+    for (let k = 0; k < to - from; k++) if (xml.charCodeAt(start + k) !== xml.charCodeAt(from + k)) return false;
+    return true;
   }
 
   private markup(lt: number): void {
@@ -184,9 +230,8 @@ class Scanner {
     } else if (xml.startsWith('<![CDATA[', lt)) {
       const close = xml.indexOf(']]>', lt + 9);
       if (close < 0) this.fail(lt, 'a CDATA section is never closed');
-      const parent = this.open.at(-1);
-      if (parent === undefined) this.fail(lt, 'CDATA outside the root element');
-      parent.children.push(xml.slice(lt + 9, close));
+      if (this.openedAt.length === 0) this.fail(lt, 'CDATA outside the root element');
+      if (this.visitor.wantsText()) this.visitor.text(xml.slice(lt + 9, close));
       this.pos = close + 3;
     } else {
       this.fail(lt, 'a DOCTYPE or other declaration, which oned never sends');
@@ -210,9 +255,42 @@ class Scanner {
   }
 }
 
+/** Builds the element tree, every text and CDATA node kept. */
+class TreeBuilder implements XmlVisitor {
+  private readonly open_: XmlElement[] = [];
+  root: XmlElement | undefined;
+
+  open(xml: string, nameStart: number, nameEnd: number): void {
+    const element: XmlElement = { name: xml.slice(nameStart, nameEnd), children: [] };
+    const parent = this.open_.at(-1);
+    if (parent !== undefined) parent.children.push(element);
+    else this.root = element;
+    this.open_.push(element);
+  }
+
+  close(): void {
+    this.open_.pop();
+  }
+
+  wantsText(): boolean {
+    return true;
+  }
+
+  text(value: string): void {
+    this.open_.at(-1)!.children.push(value);
+  }
+}
+
+/** Reads a document start to end, telling the visitor; XmlSyntaxError (line, column) if it is not well-formed. */
+export function walkXml(xml: string, visitor: XmlVisitor): void {
+  new Scanner(xml, visitor).scan();
+}
+
 /** The root element of a document; XmlSyntaxError (with line and column) if it is not well-formed. */
 export function scanXml(xml: string): XmlElement {
-  return new Scanner(xml).scan();
+  const tree = new TreeBuilder();
+  walkXml(xml, tree);
+  return tree.root!;
 }
 
 /** Parses a document and returns its root element. `what` names it in errors, e.g. "The VM document". */
