@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, fail, ok, type ApiResult } from '../opennebula/errors.js';
-import { tableEndpoint, UnknownMethodError, type MethodHandler } from './endpoint.js';
+import { FaultCode, XmlRpcFault } from '../opennebula/xmlrpc.js';
+import { StackFaultError, tableEndpoint, UnknownMethodError, type MethodHandler } from './endpoint.js';
 
 describe('tableEndpoint', () => {
   const seen: string[] = [];
@@ -21,10 +22,17 @@ describe('tableEndpoint', () => {
     expect(denied).toEqual([false, '[one.vm.allocate] bad session', ErrorCode.AUTHENTICATION]);
   });
 
-  it('runs a multicall in order and answers one result per call', async () => {
+  it("runs a multicall through the table's own system.multicall, one result per call, and offers none without it", async () => {
     seen.length = 0;
     next = 10;
-    const endpoint = tableEndpoint(new Map(Object.entries(table)));
+    expect(tableEndpoint(table).multicall).toBeUndefined();
+    const withMulticall = new Map<string, MethodHandler>(Object.entries(table));
+    withMulticall.set('system.multicall', async ([calls]) => {
+      const out = [];
+      for (const c of calls as Array<{ methodName: string; params: unknown[] }>) out.push([await table[c.methodName]!(c.params)]);
+      return out;
+    });
+    const endpoint = tableEndpoint(withMulticall);
     const results = await endpoint.multicall!([
       { method: 'one.vm.allocate', params: ['oneadmin:pw', 'A'] },
       { method: 'one.vm.allocate', params: ['nobody:pw', 'B'] },
@@ -39,5 +47,18 @@ describe('tableEndpoint', () => {
     const endpoint = tableEndpoint(table);
     await expect(endpoint.call('one.vm.migrate', [])).rejects.toThrow(UnknownMethodError);
     await expect(endpoint.call('toString', [])).rejects.toThrow('the stack does not offer the XML-RPC method "toString"');
+  });
+
+  it('turns a fault into the error the wire client gives, and refuses an answer that is no result array', async () => {
+    const endpoint = tableEndpoint({
+      'one.vm.info': () => {
+        throw new XmlRpcFault(FaultCode.TYPE, 'Parameter 2 (id) must be an int');
+      },
+      'one.vm.odd': () => 'bare',
+    });
+    const error = await endpoint.call('one.vm.info', []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StackFaultError);
+    expect((error as StackFaultError).message).toBe('the stack answered one.vm.info with XML-RPC fault -501: Parameter 2 (id) must be an int');
+    await expect(endpoint.call('one.vm.odd', [])).rejects.toThrow('the stack answered one.vm.odd with something other than an OpenNebula result array');
   });
 });

@@ -6,6 +6,8 @@
  * the method runs: the order in which oned's Request::execute does these.
  */
 import { authenticationFailure, ErrorCode, fail, type ApiResult } from '../opennebula/errors.js';
+import { dispatch, type MethodHandler, type MethodTable } from '../opennebula/method-table.js';
+import { FaultCode, XmlRpcFault, type XmlRpcValue } from '../opennebula/xmlrpc.js';
 import type { ApiGate } from './api-gate.js';
 import { checkParams, type ParamSpec } from './api-params.js';
 
@@ -18,11 +20,11 @@ export interface MethodDefinition {
   handle(args: readonly unknown[]): ApiResult;
 }
 
-export type MethodHandler = (params: unknown[]) => Promise<ApiResult>;
+export type { MethodHandler };
 
 export class StackApi {
-  /** The table a harness endpoint or an XML-RPC front end dispatches into. */
-  readonly table: ReadonlyMap<string, MethodHandler>;
+  /** The table a harness endpoint or an XML-RPC front end dispatches into, `system.multicall` included. */
+  readonly table: MethodTable;
 
   constructor(
     definitions: Readonly<Record<string, MethodDefinition>>,
@@ -33,17 +35,13 @@ export class StackApi {
     for (const [method, definition] of Object.entries(definitions)) {
       table.set(method, (params) => this.serve(method, definition, params));
     }
+    table.set('system.multicall', systemMulticall(table));
     this.table = table;
   }
 
-  call(method: string, params: unknown[]): Promise<ApiResult> {
-    const handler = this.table.get(method);
-    if (!handler) {
-      return Promise.resolve(
-        fail(method, `The reference stack does not offer the method ${method}.`, ErrorCode.XML_RPC_API),
-      );
-    }
-    return handler(params);
+  /** One call through the table, as the wire would make it: a fault rejects with an XmlRpcFault. */
+  async call(method: string, params: unknown[]): Promise<ApiResult> {
+    return (await dispatch(this.table, method, params)) as ApiResult;
   }
 
   methods(): string[] {
@@ -75,4 +73,35 @@ export class StackApi {
     const user = session.slice(0, colon);
     return Object.hasOwn(this.users, user) && this.users[user] === session.slice(colon + 1);
   }
+}
+
+/**
+ * xmlrpc-c's `system.multicall`: the calls run one after another (in oned, in the connection's
+ * thread), each answered `[value]` or with a fault struct; a call of `system.multicall` itself is
+ * refused (the recursion guard, fault -507), and so is a call that is not
+ * `{methodName: string, params: array}`. A multicall whose parameter is not one array is a fault
+ * of its own.
+ */
+function systemMulticall(table: MethodTable): MethodHandler {
+  return async (params) => {
+    const calls = params[0];
+    if (params.length !== 1 || !Array.isArray(calls)) {
+      throw new XmlRpcFault(FaultCode.TYPE, 'system.multicall takes one parameter, an array of {methodName, params} structs');
+    }
+    const results: XmlRpcValue[] = [];
+    for (const call of calls as unknown[]) {
+      try {
+        const { methodName, params: callParams } = (call ?? {}) as { methodName?: unknown; params?: unknown };
+        if (typeof methodName !== 'string' || !Array.isArray(callParams)) {
+          throw new XmlRpcFault(FaultCode.TYPE, 'a system.multicall call must be a struct {methodName: string, params: array}');
+        }
+        if (methodName === 'system.multicall') throw new XmlRpcFault(FaultCode.REQUEST_REFUSED, 'Recursive system.multicall forbidden');
+        results.push([await dispatch(table, methodName, callParams)]);
+      } catch (error) {
+        if (!(error instanceof XmlRpcFault)) throw error;
+        results.push({ faultCode: error.code, faultString: error.message });
+      }
+    }
+    return results;
+  };
 }
