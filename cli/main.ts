@@ -16,6 +16,7 @@ import {
   wholeNumber,
   type RunOverrides,
 } from './options.js';
+import { registerDriverCommand } from './driver-command.js';
 import { ProgressLine, type LineOutput } from './progress.js';
 import { renderResult } from './render.js';
 
@@ -104,6 +105,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       }
       exitCode = await runAndReport({ ...(file === undefined ? {} : { scenarioFile: file }), ...flags }, deps);
     });
+
+  registerDriverCommand(program, { stdin: process.stdin, stdout: process.stdout, stderr: deps.stderr, env: process.env }, (code) => (exitCode = code));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
