@@ -18,7 +18,10 @@ export class FarmUnreachableError extends Error {
 
 export interface FarmClient {
   drivers(transport: DriverTransport): Drivers;
+  /** Waits for the requests in flight, then closes every connection. */
   close(): Promise<void>;
+  /** Drops every connection now, requests in flight included. */
+  destroy(): Promise<void>;
 }
 
 /** `url` may be given later: a function is asked for it at every action (a `--farm-file`). */
@@ -73,6 +76,10 @@ export function farmClient(url: string | (() => Promise<string>)): FarmClient {
     }),
     async close() {
       await Promise.all([...pools.values()].map((p) => p.close()));
+      pools.clear();
+    },
+    async destroy() {
+      await Promise.all([...pools.values()].map((p) => p.destroy()));
       pools.clear();
     },
   };

@@ -48,7 +48,7 @@ export interface MadProcessOptions {
 
 const VMM_FARM_ACTIONS: ReadonlySet<string> = new Set(['DEPLOY', 'SHUTDOWN', 'CANCEL']);
 
-/** Serves the protocol until FINALIZE or the end of input (then after the actions in flight answer). */
+/** Serves the protocol until FINALIZE or the end of input (the parent is gone: as oned's Ruby drivers, stop at once). */
 export async function serveMad(options: MadProcessOptions): Promise<'finalize' | 'eof'> {
   const { kind, args, drivers, write } = options;
   const pool = driverPool(kind, args);
@@ -58,7 +58,6 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
   const unixTime = (): number => Math.floor(options.epochMs() / 1000);
   /** actions in flight per id; DRIVER_CANCEL marks those there at the time */
   const inFlight = new Map<number, Set<{ cancelled: boolean }>>();
-  const pending = new Set<Promise<void>>();
   /** VMs this driver deployed and has not shut down: what POLL answers about */
   const deployed = new Set<number>();
 
@@ -75,7 +74,7 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
     let tokens = inFlight.get(request.id);
     if (!tokens) inFlight.set(request.id, (tokens = new Set()));
     tokens.add(token);
-    const done = work()
+    void work()
       .catch((error: unknown) => formatReply(failure(request.action, request.id, oneLine(error))))
       .then((line) => {
         if (!token.cancelled) send(line);
@@ -83,9 +82,7 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
       .finally(() => {
         tokens.delete(token);
         if (tokens.size === 0 && inFlight.get(request.id) === tokens) inFlight.delete(request.id);
-        pending.delete(done);
       });
-    pending.add(done);
   };
 
   const handle = (request: MadRequest): void => {
@@ -167,7 +164,7 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
       }
     }
   }
-  await Promise.all(pending);
+  // the parent is gone: nobody will read the replies of what is still in flight
   return 'eof';
 }
 

@@ -72,7 +72,8 @@ export async function runMadDriver(kindName: string, words: readonly string[], i
     });
   } finally {
     input.close();
-    await client.close();
+    // FINALIZE or the parent gone: what is still in flight has nobody to answer to
+    await client.destroy();
   }
   return 0;
 }
