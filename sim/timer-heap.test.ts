@@ -35,7 +35,7 @@ describe('TimerHeap', () => {
           expect([...viaHeap.keys()].sort()).toEqual([...direct.keys()].sort());
           for (const [name, t] of direct) {
             // One tick late at most: re-armed inside a tick for a due time under half a tick away,
-            // fake-timers puts the wake-up on the next tick (as Node does with setTimeout(0)).
+            // the VirtualClock puts the wake-up on the next tick (as Node does with setTimeout(0)).
             const late = viaHeap.get(name)! - t;
             expect(late).toBeGreaterThanOrEqual(0);
             expect(late).toBeLessThanOrEqual(0.001 + 1e-9);

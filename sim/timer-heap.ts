@@ -6,12 +6,12 @@ import type { AbortSignalLike } from './stop-signal.js';
  * A Clock that keeps its own timers in one binary heap and arms a single timer on the clock it
  * wraps, for the earliest. Same answers as the wrapped clock, much cheaper when a model keeps
  * very many timers pending at once (a 100,000-VM burst sleeps through 100,000 latencies
- * together): a VirtualClock timer costs about 2 KB (a fake-timers entry, its handle and
- * closures), an entry here about a tenth of that, and the wrapped clock's heap stays small.
+ * together): timers set here never reach the wrapped clock's heap, which stays small, and those
+ * due at one instant cost the wrapped clock one turn.
  *
  * A timer due at t fires when a wrapped-clock timer for t fires, so it rounds as the wrapped
  * clock rounds; one re-armed inside a tick for a due time less than half a tick away wakes a tick
- * later (fake-timers, like Node, never runs a zero delay in the tick that set it). Timers due at
+ * later (the VirtualClock, like Node, never runs a zero delay in the tick that set it). Timers due at
  * the same instant fire in the order they were set, in one turn of the wrapped clock.
  */
 export class TimerHeap implements Clock {
@@ -102,7 +102,7 @@ export class TimerHeap implements Clock {
     this.armedFor = Infinity;
     // Everything set before this turn and due by the instant this timer was for. Timers set by
     // these callbacks wait for a turn of their own, as they would on the wrapped clock (which
-    // may put a zero delay set during a tick one tick later, as fake-timers does).
+    // may put a zero delay set during a tick one tick later, as the VirtualClock does).
     const setBefore = this.seq;
     let later: Entry[] | undefined;
     for (let entry = this.heap.peek(); entry !== undefined && entry.due <= until; entry = this.heap.peek()) {

@@ -32,7 +32,7 @@ describe('VirtualClock', () => {
     await clock.run(async () => {
       await clock.sleep(0.25);
       expect(clock.now()).toBeCloseTo(0.25, 9);
-      await clock.sleep(3 * 24 * 3600 * 1000); // beyond one fake-timers timer: chained
+      await clock.sleep(3 * 24 * 3600 * 1000); // beyond one timer's 2^31-1 units: chained
     });
     expect(clock.now()).toBeCloseTo(0.25 + 3 * 24 * 3600 * 1000, 6);
   });
@@ -92,5 +92,33 @@ describe('VirtualClock', () => {
     const clock = new VirtualClock(1_000_000);
     await clock.run(() => clock.sleep(2500));
     expect(clock.epochMs()).toBe(1_002_500);
+  });
+
+  it('puts a zero delay set while a timer fires one microsecond later, and one set from a reaction at the same instant', async () => {
+    const clock = new VirtualClock();
+    const seen: Array<[string, number]> = [];
+    await clock.run(async () => {
+      clock.timer(5, () => clock.timer(0, () => seen.push(['in a tick', clock.now()])));
+      await clock.sleep(5);
+      await clock.sleep(0);
+      seen.push(['from a reaction', clock.now()]);
+      await clock.sleep(1);
+    });
+    expect(seen).toEqual([
+      ['from a reaction', 5],
+      ['in a tick', 5.001],
+    ]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('counts one turn per timer, a long delay once per 2^31-1 microseconds', async () => {
+    const clock = new VirtualClock();
+    await clock.run(async () => {
+      clock.timer(10, () => {});
+      const cancelled = clock.timer(20, () => {});
+      cancelled.cancel();
+      await clock.sleep(5000 * 1000); // 5000 s: three links of 2147.48 s
+    });
+    expect(clock.lag().timers).toBe(4);
   });
 });

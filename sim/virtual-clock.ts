@@ -1,4 +1,3 @@
-import FakeTimers from '@sinonjs/fake-timers';
 import {
   DEFAULT_VIRTUAL_ORIGIN_EPOCH_MS,
   assertDelay,
@@ -8,30 +7,16 @@ import {
   type ClockLag,
   type Timer,
 } from './clock.js';
+import { IndexedHeap } from './indexed-heap.js';
 
 /**
- * fake-timers counts whole units and, like Node, turns any delay above 2^31-1 units into 1.
- * One unit is one emulated microsecond: fine enough that rounding never shows in a report
- * (0.1 s resolution), coarse enough that one timer spans 35 minutes; longer delays are chained.
+ * Time counts in whole units of one emulated microsecond: fine enough that rounding never shows
+ * in a report (0.1 s resolution). A single timer spans at most 2^31-1 units (35 minutes), as
+ * fake-timers and Node allow; longer delays are chained, so a run's count of clock turns is the
+ * same as it always was.
  */
 const UNITS_PER_MS = 1000;
 const MAX_UNITS = 2 ** 31 - 1;
-
-/**
- * fake-timers imitates its global's timers: with Node's, every timer gets a Timeout-like object
- * with five closures. A namespace whose setTimeout returns numbers gets plain numeric ids; the
- * clock is created from it and patches nothing.
- */
-const numericTimers = FakeTimers.withGlobal({
-  Date,
-  setTimeout: () => 0,
-  clearTimeout: () => {},
-  setInterval: () => 0,
-  clearInterval: () => {},
-} as unknown as typeof globalThis);
-
-type FakeClock = ReturnType<typeof numericTimers.createClock>;
-type TimerId = ReturnType<FakeClock['setTimeout']>;
 
 export class VirtualClockStalled extends Error {
   constructor(at: number) {
@@ -48,33 +33,55 @@ export interface VirtualRunOptions {
   until?: number;
 }
 
-class FakeTimer implements Timer {
+/** A pending timer: its own handle, one small object (no closures, no id table). */
+class Entry implements Timer {
+  heapIndex = -1;
   constructor(
-    private readonly fake: FakeClock,
-    public id: TimerId,
+    readonly clock: VirtualClock,
+    readonly callAt: number,
+    readonly order: number,
+    readonly fn: () => void,
   ) {}
 
   cancel(): void {
-    this.fake.clearTimeout(this.id);
+    this.clock.cancelEntry(this);
   }
 }
 
+/** The handle of a delay longer than one timer: always names the current link of the chain. */
+class Chain implements Timer {
+  current: Entry | undefined;
+  cancel(): void {
+    this.current?.cancel();
+  }
+}
+
+function earlier(a: Entry, b: Entry): boolean {
+  return a.callAt < b.callAt || (a.callAt === b.callAt && a.order < b.order);
+}
+
 /**
- * Deterministic discrete-event time on fake-timers' createClock() (no globals are patched).
- * `run()` drives it: let every pending promise reaction run, then jump to the next timer, and
- * again, until the work settles. The same program and seed give the same sequence of events,
- * bit for bit, whatever the machine is doing.
+ * Deterministic discrete-event time. Timers wait in one indexed binary heap ordered by due time,
+ * then by the order they were set (the order fake-timers and Node keep, which this clock was
+ * first built on, and which every recorded trace follows). `run()` drives it: let every pending
+ * promise reaction run, then jump to the next timer, and again, until the work settles. The same
+ * program and seed give the same sequence of events, bit for bit, whatever the machine is doing.
  */
 export class VirtualClock implements Clock {
   readonly kind = 'virtual' as const;
-  private readonly fake: FakeClock = numericTimers.createClock(0);
+  private readonly heap = new IndexedHeap<Entry>(earlier);
+  /** now, in units */
+  private units = 0;
+  private order = 0;
+  /** a zero delay set while a timer fires waits one unit, as in Node: never in the tick that set it */
+  private duringTick = false;
   private turns = 0;
   private driving = false;
 
   constructor(private readonly originEpochMs: number = DEFAULT_VIRTUAL_ORIGIN_EPOCH_MS) {}
 
   now(): number {
-    return this.fake.now / UNITS_PER_MS;
+    return this.units / UNITS_PER_MS;
   }
 
   epochMs(): number {
@@ -84,14 +91,14 @@ export class VirtualClock implements Clock {
   timer(ms: number, fn: () => void): Timer {
     assertDelay(ms);
     const units = Math.round(ms * UNITS_PER_MS);
-    if (units <= MAX_UNITS) return new FakeTimer(this.fake, this.fake.setTimeout(fn, units));
-    // Longer than one fake-timers timer: hop in steps, the handle always naming the current one.
-    const handle = new FakeTimer(this.fake, 0 as TimerId);
+    if (units <= MAX_UNITS) return this.add(units, fn);
+    // Longer than one timer: hop in steps, the handle always naming the current one.
+    const handle = new Chain();
     let remaining = units;
     const hop = (): void => {
       const step = Math.min(remaining, MAX_UNITS);
       remaining -= step;
-      handle.id = this.fake.setTimeout(remaining > 0 ? hop : fn, step);
+      handle.current = this.add(step, remaining > 0 ? hop : fn);
     };
     hop();
     return handle;
@@ -113,7 +120,32 @@ export class VirtualClock implements Clock {
 
   /** Timers waiting to fire (a chained long delay counts once). */
   pending(): number {
-    return this.fake.countTimers();
+    return this.heap.size;
+  }
+
+  /** @internal */
+  cancelEntry(entry: Entry): void {
+    this.heap.remove(entry);
+  }
+
+  private add(units: number, fn: () => void): Entry {
+    const entry = new Entry(this, this.units + (units || (this.duringTick ? 1 : 0)), this.order++, fn);
+    this.heap.push(entry);
+    return entry;
+  }
+
+  /** Fires the earliest timer; false if there is none. */
+  private next(): boolean {
+    const entry = this.heap.pop();
+    if (entry === undefined) return false;
+    this.units = entry.callAt;
+    this.duringTick = true;
+    try {
+      entry.fn();
+    } finally {
+      this.duringTick = false;
+    }
+    return true;
   }
 
   /**
@@ -150,9 +182,9 @@ export class VirtualClock implements Clock {
         if (outcome) return outcome.ok ? finish(undefined, outcome.value) : finish(outcome.error ?? new Error('work rejected'));
         if (limitHit) return finish(new Error(`virtual run reached its limit of ${options.until} ms without finishing`));
         // Only the limit itself left pending means nothing else can ever happen: a stall.
-        if (this.fake.countTimers() === (limit ? 1 : 0)) return finish(new VirtualClockStalled(this.now()));
+        if (this.heap.size === (limit ? 1 : 0)) return finish(new VirtualClockStalled(this.now()));
         try {
-          this.fake.next();
+          this.next();
         } catch (error) {
           return finish(error);
         }
