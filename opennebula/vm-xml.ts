@@ -149,27 +149,45 @@ function shortUserTemplateXml(userTemplate: Template): string {
   return `${out}</USER_TEMPLATE>`;
 }
 
-function shortHistoryXml(h: HistoryRecord): string {
+/** A history record as a short body shows it; OID is the VM's id when the record does not say. */
+export type ShortHistory = Pick<HistoryRecord, 'seq' | 'hostname' | 'hid' | 'cid' | 'dsId' | 'vmMad' | 'tmMad' | 'action'> &
+  Partial<Pick<HistoryRecord, 'oid'>>;
+
+/**
+ * What a short body shows of a VM: a VmDocument has it all; a record that keeps only what it
+ * changes (LAST_POLL, RESCHED, MONITORING at their defaults, no LOCK) has enough.
+ */
+export type ShortVm = Pick<
+  VmDocument,
+  'id' | 'uid' | 'gid' | 'uname' | 'gname' | 'name' | 'state' | 'lcmState' | 'stime' | 'etime' | 'deployId' | 'template' | 'userTemplate'
+> &
+  Partial<Pick<VmDocument, 'lastPoll' | 'resched' | 'lock' | 'monitoring'>>;
+
+function shortHistoryXml(h: ShortHistory, oid: number): string {
   return (
-    `<HISTORY><OID>${h.oid}</OID><SEQ>${h.seq}</SEQ><HOSTNAME>${cdata(h.hostname)}</HOSTNAME>` +
+    `<HISTORY><OID>${oid}</OID><SEQ>${h.seq}</SEQ><HOSTNAME>${cdata(h.hostname)}</HOSTNAME>` +
     `<HID>${h.hid}</HID><CID>${h.cid}</CID><DS_ID>${h.dsId}</DS_ID>` +
     `<VM_MAD>${cdata(h.vmMad)}</VM_MAD><TM_MAD>${cdata(h.tmMad)}</TM_MAD><ACTION>${cdata(String(h.action))}</ACTION></HISTORY>`
   );
 }
 
-function vmShortXml(vm: VmDocument): string {
-  const last = vm.history.at(-1);
+/** One VM's short body (one.vmpool.info), `last` its last history record. */
+export function shortBodyXml(vm: ShortVm, last: ShortHistory | undefined): string {
   return (
     `<VM><ID>${vm.id}</ID><UID>${vm.uid}</UID><GID>${vm.gid}</GID>` +
     `<UNAME>${escapeXml(vm.uname)}</UNAME><GNAME>${escapeXml(vm.gname)}</GNAME><NAME>${escapeXml(vm.name)}</NAME>` +
-    `<LAST_POLL>${vm.lastPoll}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcmState}</LCM_STATE>` +
-    `<RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>` +
+    `<LAST_POLL>${vm.lastPoll ?? 0}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcmState}</LCM_STATE>` +
+    `<RESCHED>${vm.resched ?? 0}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>` +
     `<DEPLOY_ID>${escapeXml(vm.deployId)}</DEPLOY_ID>` +
     (vm.lock === undefined ? '' : `<LOCK><LOCKED>${vm.lock.locked}</LOCKED></LOCK>`) +
-    `${shortTemplateXml(vm.template)}${shortMonitoringXml(vm.monitoring)}${shortUserTemplateXml(vm.userTemplate)}` +
-    (last === undefined ? '<HISTORY_RECORDS/>' : `<HISTORY_RECORDS>${shortHistoryXml(last)}</HISTORY_RECORDS>`) +
+    `${shortTemplateXml(vm.template)}${shortMonitoringXml(vm.monitoring ?? [])}${shortUserTemplateXml(vm.userTemplate)}` +
+    (last === undefined ? '<HISTORY_RECORDS/>' : `<HISTORY_RECORDS>${shortHistoryXml(last, last.oid ?? vm.id)}</HISTORY_RECORDS>`) +
     '</VM>'
   );
+}
+
+function vmShortXml(vm: VmDocument): string {
+  return shortBodyXml(vm, vm.history.at(-1));
 }
 
 /** one.vmpool.info ('short') or one.vmpool.infoextended ('extended'), VMs in the order given. */

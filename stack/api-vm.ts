@@ -6,12 +6,14 @@ import { ErrorCode, fail, ok, type ApiResult } from '../opennebula/errors.js';
 import { LcmState, VmState, vmDisplayState } from '../opennebula/states.js';
 import { parseTemplate, TemplateSyntaxError, type Template } from '../opennebula/template.js';
 import { renderVm, renderVmPool } from '../opennebula/vm-xml.js';
+import { poolXml } from '../opennebula/xml-text.js';
 import type { MethodDefinition } from './api.js';
 import { toVmDocument } from './documents.js';
 import type { HeadNode } from './head-node.js';
 import { cpuShare } from './pools.js';
 import { epochSeconds, type VmRecord } from './records.js';
 import { freezeShape, instantiateShape, shapeVm, type VmShapeResult } from './vm-template.js';
+import { ShortBodies } from './vm-fragments.js';
 
 /** Parses a template argument; a syntax error is INTERNAL with its position, as oned answers it. */
 export function parseTemplateArgument(method: string, text: string): Template | ApiResult {
@@ -228,6 +230,7 @@ function vmAction(node: HeadNode, vm: VmRecord, action: 'terminate' | 'terminate
  * which this head node, like oned on SQLite, does not have.
  */
 function poolInfo(node: HeadNode, method: string, body: 'short' | 'extended'): MethodDefinition {
+  const shortBodies = body === 'short' ? new ShortBodies() : undefined;
   return {
     params: [
       { name: 'filter flag', type: 'int' },
@@ -271,6 +274,7 @@ function poolInfo(node: HeadNode, method: string, body: 'short' | 'extended'): M
           else vms.push(vm);
         }
       }
+      if (shortBodies) return ok(poolXml('VM_POOL', vms, (vm) => shortBodies.of(vm)));
       return ok(renderVmPool(vms.map(toVmDocument), body));
     },
   };

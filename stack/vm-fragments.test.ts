@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { HistoryAction } from '../opennebula/documents.js';
+import { LcmState, VmState } from '../opennebula/states.js';
+import { setSingle } from '../opennebula/template.js';
+import { renderVmPool } from '../opennebula/vm-xml.js';
+import { toVmDocument } from './documents.js';
+import type { VmRecord } from './records.js';
+import { ShortBodies } from './vm-fragments.js';
+
+function record(id: number): VmRecord {
+  return {
+    id,
+    uid: 0,
+    gid: 0,
+    uname: 'oneadmin',
+    gname: 'oneadmin',
+    name: `vm-${id}`,
+    state: VmState.PENDING,
+    lcmState: LcmState.LCM_INIT,
+    prevState: VmState.PENDING,
+    prevLcmState: LcmState.LCM_INIT,
+    stime: 1_767_225_600,
+    etime: 0,
+    deployId: '',
+    cpu: 0.5,
+    vcpu: 1,
+    memoryMiB: 512,
+    disks: [],
+    template: [
+      { name: 'CPU', value: '0.5' },
+      { name: 'DISK', vector: { DISK_ID: '0', IMAGE: 'ttylinux', SIZE: '2048', TYPE: 'FILE' } },
+      { name: 'MEMORY', value: '512' },
+      { name: 'VMID', value: String(id) },
+    ],
+    userTemplate: [],
+    history: [],
+  };
+}
+
+/** What the pool renderer writes for the record's document: the reference the fragments must equal. */
+const fresh = (vm: VmRecord): string => renderVmPool([toVmDocument(vm)], 'short').slice('<VM_POOL>'.length, -'</VM_POOL>'.length);
+
+describe('ShortBodies', () => {
+  it('writes what the pool renderer writes, and reuses it while the VM does not change', () => {
+    const bodies = new ShortBodies();
+    const vm = record(3);
+    const first = bodies.of(vm);
+    expect(first).toBe(fresh(vm));
+    expect(bodies.of(vm)).toBe(first);
+    expect(bodies.of(record(0))).toBe(fresh(record(0)));
+  });
+
+  it('renders again after any change the short body shows, made in place or by replacement', () => {
+    const bodies = new ShortBodies();
+    const vm = record(7);
+    const changes: Array<(vm: VmRecord) => void> = [
+      (v) => void ((v.state = VmState.ACTIVE), (v.lcmState = LcmState.PROLOG)),
+      (v) =>
+        void v.history.push({
+          seq: 0,
+          hostname: 'host-01',
+          hid: 1,
+          cid: 0,
+          stime: 1,
+          etime: 0,
+          vmMad: 'dummy',
+          tmMad: 'dummy',
+          dsId: 0,
+          pstime: 1,
+          petime: 0,
+          rstime: 0,
+          retime: 0,
+          estime: 0,
+          eetime: 0,
+          action: HistoryAction.NONE,
+        }),
+      (v) => void (v.template = setSingle(v.template, 'MEMORY', '1024')),
+      (v) => void (v.deployId = 'host-01:vm-7:dummy'),
+      (v) => void (v.history.at(-1)!.action = HistoryAction.TERMINATE),
+      (v) => void (v.userTemplate = setSingle(v.userTemplate, 'ERROR', 'Mon Jan  1 00:00:00 2026: DEPLOY: failed')),
+      (v) => void (v.etime = 1_767_229_200),
+      (v) => void (v.name = 'renamed & co'),
+    ];
+    let before = bodies.of(vm);
+    for (const change of changes) {
+      change(vm);
+      const after = bodies.of(vm);
+      expect(after).not.toBe(before);
+      expect(after).toBe(fresh(vm));
+      before = after;
+    }
+  });
+});
