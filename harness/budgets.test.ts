@@ -36,7 +36,7 @@ describe('parseBudgets', () => {
   });
 
   it.each([
-    [{ total: ['mean < 60s', 'p95 < eighty'] }, 'budgets.total[1]: "p95 < eighty": expected a duration such as 500ms, 5s, 2m, 1h or bare seconds, got "eighty"'],
+    [{ total: ['mean < 60s', 'p95 < eighty'] }, 'budgets.total[1]: "p95 < eighty": expected a duration (500ms, 30s, 5m, 2h or a number of seconds), got "eighty"'],
     [{ total: ['p95 lt 80s'] }, 'budgets.total[0]: "p95 lt 80s": expected "<statistic> <operator> <threshold>"'],
     [{ total: ['< 80s'] }, 'budgets.total[0]: "< 80s": a stage budget needs a statistic before the operator'],
     [{ total: ['median < 80s'] }, 'budgets.total[0]: "median < 80s": unknown statistic "median"; use min, mean, p50'],

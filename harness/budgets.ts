@@ -1,3 +1,4 @@
+import { DURATION_FORMS, durationSeconds } from './duration.js';
 import { UserError } from './errors.js';
 import { STAGES, isStageName, type StageName } from './stages.js';
 import type { Sample } from './stats.js';
@@ -65,10 +66,8 @@ export class BudgetError extends UserError {
 }
 
 const EXPRESSION = /^\s*(?:([A-Za-z][\w.()]*)\s*)?(<=|>=|==|<|>)\s*(\S(?:.*\S)?)\s*$/;
-const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
 const NUMBER = /^(\d+(?:\.\d+)?|\.\d+)$/;
 const PERCENT = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/;
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 const STATISTIC_HELP = 'min, mean, p50, p90, p95, p99, pNN, max or count';
 
 /** Parses every budget of a spec; the first bad one throws a BudgetError naming it and where. */
@@ -116,9 +115,9 @@ export function parseBudget(stage: StageName | OutcomeCount, expression: string,
     }
     return { stage, expression, statistic, operator, threshold: Number(thresholdText), unit: 'count', where };
   }
-  const d = DURATION.exec(thresholdText);
-  if (!d) throw bad(`expected a duration such as 500ms, 5s, 2m, 1h or bare seconds, got "${thresholdText}"`);
-  return { stage, expression, statistic, operator, threshold: Number(d[1]) * UNIT_SECONDS[d[2] ?? 's']!, unit: 's', where };
+  const seconds = durationSeconds(thresholdText);
+  if (seconds === undefined) throw bad(`expected a duration (${DURATION_FORMS}), got "${thresholdText}"`);
+  return { stage, expression, statistic, operator, threshold: seconds, unit: 's', where };
 }
 
 /** Judges every budget against the run's stage samples and outcome counts, in budget order. */

@@ -15,6 +15,7 @@ import { LatencyModelSchema } from '../adapters/latency-model.js';
 import { DistributionSchema } from '../sim/random.js';
 import { BUILTIN_PROFILES, ProfileError, profileInputSchema, resolveProfile, type StackProfile } from '../stack/profile.js';
 import { parseBudgets, type Budget, type BudgetSpec } from './budgets.js';
+import { DURATION_FORMS, durationMs } from './duration.js';
 import { UserError } from './errors.js';
 import { LOAD_MODES } from './load.js';
 
@@ -22,18 +23,8 @@ export class ScenarioError extends UserError {
   override readonly name = 'ScenarioError';
 }
 
-/** `500ms`, `30s`, `5m`, `2h`, or a bare number of seconds; emulated time. */
-const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-export function durationMs(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
-  const m = DURATION.exec(value.trim());
-  return m ? Number(m[1]) * UNIT_MS[(m[2] ?? 's') as keyof typeof UNIT_MS] : undefined;
-}
-
 const durationSchema = z.union([z.string(), z.number()]).refine((v) => durationMs(v) !== undefined, {
-  message: 'expected a duration such as 500ms, 30s, 5m, 2h or a number of seconds',
+  message: `expected a duration: ${DURATION_FORMS}`,
 });
 
 export const CLOCK_FORMS = 'virtual, or scaled:FACTOR with FACTOR > 0 emulated seconds per wall second (e.g. scaled:50)';
