@@ -92,7 +92,7 @@ export function parseBudgets(spec: BudgetSpec, path = 'budgets'): Budget[] {
 }
 
 export function parseBudget(stage: StageName | OutcomeCount, expression: string, where: string): Budget {
-  const bad = (problem: string): BudgetError => new BudgetError(`${where}: "${expression}": ${problem}`);
+  const bad = (problem: string): BudgetError => new BudgetError(`${where}: ${JSON.stringify(expression)}: ${problem}`);
   const m = EXPRESSION.exec(expression);
   if (!m) throw bad('expected "<statistic> <operator> <threshold>", e.g. "p95 < 80s", with operator < <= > >= or ==');
   const [, statText, operator, thresholdText] = m as unknown as [string, string | undefined, Operator, string];

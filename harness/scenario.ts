@@ -16,7 +16,8 @@ import { DistributionSchema } from '../sim/random.js';
 import { BUILTIN_PROFILES, ProfileError, profileInputSchema, resolveProfile, type StackProfile } from '../stack/profile.js';
 import { parseBudgets, type Budget, type BudgetSpec } from './budgets.js';
 import { DURATION_FORMS, durationMs } from './duration.js';
-import { UserError } from './errors.js';
+import { UserError, didYouMean } from './errors.js';
+import { describeProblems, fieldProblems, type FieldProblem } from './issues.js';
 import { LOAD_MODES } from './load.js';
 
 export class ScenarioError extends UserError {
@@ -27,14 +28,20 @@ const durationSchema = z.union([z.string(), z.number()]).refine((v) => durationM
   message: `expected a duration: ${DURATION_FORMS}`,
 });
 
-export const CLOCK_FORMS = 'virtual, or scaled:FACTOR with FACTOR > 0 emulated seconds per wall second (e.g. scaled:50)';
+export const CLOCK_FORMS = 'virtual, or scaled:FACTOR with FACTOR a positive number of emulated seconds per wall second (e.g. scaled:50)';
+
+/**
+ * The largest values a scenario takes: a seed is 32 bits; a burst beyond ten million VMs, or a
+ * farm beyond a million hosts, is out of what one process can hold.
+ */
+export const LIMITS = { vms: 10_000_000, hosts: 1_000_000, seed: 2 ** 32 - 1 } as const;
 export type ClockSpec = { kind: 'virtual' } | { kind: 'scaled'; scale: number };
 
 export function parseClock(value: string): ClockSpec | undefined {
   if (value === 'virtual') return { kind: 'virtual' };
-  const m = /^scaled:(\d+(?:\.\d+)?|\.\d+)$/.exec(value);
+  const m = /^scaled:((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)$/i.exec(value.trim());
   const scale = m ? Number(m[1]) : Number.NaN;
-  return scale > 0 ? { kind: 'scaled', scale } : undefined;
+  return scale > 0 && Number.isFinite(scale) ? { kind: 'scaled', scale } : undefined;
 }
 
 /** The nightly VM: a quarter of a core, one vcpu, 512 MB and one qcow2 disk cloned from image 0. */
@@ -56,7 +63,7 @@ export const NIGHTLY_BUDGETS: BudgetSpec = {
 const hostsSchema = z.union([
   z.strictObject({
     /** how many identical hosts */
-    count: z.int().min(1).default(16),
+    count: z.int().min(1).max(LIMITS.hosts).default(16),
     cores: z.number().positive().default(8),
     /** 24 GiB, the study's hosts */
     memoryMiB: z.number().positive().default(24_576),
@@ -72,14 +79,14 @@ export const ScenarioSchema = z.strictObject({
   name: z.string().min(1).default('nightly'),
   description: z.string().optional(),
   /** seed of every random draw: same seed, same trace, bit for bit (virtual clock) */
-  seed: z.int().min(0).max(2 ** 32 - 1).default(1),
+  seed: z.int().min(0).max(LIMITS.seed).default(1),
   clock: z.string().refine((v) => parseClock(v) !== undefined, { message: `expected ${CLOCK_FORMS}` }).default('virtual'),
   /** where the stack runs (DESIGN.md "Launch modes"); only embedded so far */
   launch: z.enum(['embedded']).default('embedded'),
   hosts: hostsSchema.default({ count: 16, cores: 8, memoryMiB: 24_576, prefix: 'host' }),
   vms: z
     .strictObject({
-      count: z.int().min(1).default(512),
+      count: z.int().min(1).max(LIMITS.vms).default(512),
       /** OpenNebula template text (or XML) sent with every one.vm.allocate */
       template: z.string().min(1).default(NIGHTLY_TEMPLATE),
     })
@@ -143,33 +150,103 @@ export interface ResolvedScenario {
   hosts: { name: string; cores: number; memoryMiB: number }[];
 }
 
-/** Validates scenario data (already loaded) with the overrides on top; throws ScenarioError. */
+/**
+ * Validates scenario data (already loaded) with the overrides on top; throws a ScenarioError of
+ * one sentence that blames what the user wrote: the flag (`--set vms.count`, `--profile`) when
+ * the bad value came from one, else the scenario (`source`).
+ */
 export function resolveScenario(input: unknown, overrides: ScenarioOverrides = {}, source = 'scenario'): ResolvedScenario {
+  const blame = blamer(overrides, source);
   const merged = applyOverrides(input ?? {}, overrides, source);
   const parsed = ScenarioSchema.safeParse(merged);
-  if (!parsed.success) throw new ScenarioError(`${source}: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new ScenarioError(blamed(fieldProblems(ScenarioSchema, parsed.error.issues), blame));
   const scenario = parsed.data;
+  const hosts = hostList(scenario.hosts);
+  checkHostNames(scenario, hosts, blame);
   let profile: StackProfile;
   try {
-    profile = resolveProfile(scenario.profile, knownProfiles(scenario.profiles, source));
+    const known = knownProfiles(scenario.profiles, blame(['profiles']));
+    if (typeof scenario.profile === 'string' && !Object.hasOwn(known, scenario.profile)) {
+      const names = Object.keys(known);
+      throw new ScenarioError(
+        `${blame(['profile'])}: profile: unknown profile ${JSON.stringify(scenario.profile)}${didYouMean(scenario.profile, names)}; known: ${names.join(', ')}`,
+      );
+    }
+    profile = resolveProfile(scenario.profile, known);
   } catch (error) {
-    if (error instanceof ProfileError) throw new ScenarioError(`${source}: ${error.message}`);
+    if (error instanceof ProfileError) throw new ScenarioError(`${blame(['profile'])}: ${error.message}`);
     throw error;
   }
   return {
     scenario,
     profile,
-    budgets: parseBudgets(scenario.budgets, `${source}: budgets`),
+    budgets: parseBudgets(scenario.budgets, `${blame(['budgets'])}: budgets`),
     clock: parseClock(scenario.clock)!,
     deadlineMs: durationMs(scenario.deadline)!,
     pollEveryMs: durationMs(scenario.pollEvery)!,
-    hosts: hostList(scenario.hosts),
+    hosts,
   };
+}
+
+/** Who wrote the value at a path: the last flag that set it or a field around it, else the file. */
+type Blame = (at: readonly PropertyKey[]) => string;
+
+function blamer(o: ScenarioOverrides, source: string): Blame {
+  const flags: Array<{ path: readonly PropertyKey[]; label: string }> = [
+    ...(o.set ?? []).map(({ path, value }) => ({ path, label: `--set ${path.join('.')}=${shortValue(value)}` })),
+    ...(o.seed === undefined ? [] : [{ path: ['seed'], label: `--seed ${o.seed}` }]),
+    ...(o.profile === undefined ? [] : [{ path: ['profile'], label: `--profile ${o.profile}` }]),
+    ...(o.clock === undefined ? [] : [{ path: ['clock'], label: `--clock ${clockText(o.clock)}` }]),
+    ...(o.vms === undefined ? [] : [{ path: ['vms', 'count'], label: `--vms ${o.vms}` }]),
+    ...(o.hosts === undefined ? [] : [{ path: ['hosts', 'count'], label: `--hosts ${o.hosts}` }]),
+  ];
+  const related = (a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean =>
+    a.slice(0, b.length).every((k, i) => String(k) === String(b[i]));
+  return (at) => flags.findLast((f) => related(at, f.path) || related(f.path, at))?.label ?? source;
+}
+
+/** `host-3` for `host-03`; a well-formed name out of the farm's range (`host-07` of 4) gets no guess. */
+function hostGuess(name: string, hosts: Iterable<string>): string {
+  const plain = (n: string): string => n.replace(/\d+/g, (d) => String(Number(d)));
+  const same = [...hosts].find((h) => plain(h) === plain(name));
+  if (same !== undefined) return ` (did you mean "${same}"?)`;
+  return /\d/.test(name) ? '' : didYouMean(name, hosts);
+}
+
+function shortValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+const clockText = (c: ClockSpec): string => (c.kind === 'virtual' ? 'virtual' : `scaled:${c.scale}`);
+
+/** Problems grouped by whom they blame, as one sentence. */
+function blamed(problems: readonly FieldProblem[], blame: Blame): string {
+  const groups = new Map<string, FieldProblem[]>();
+  for (const p of problems) groups.set(blame(p.at), [...(groups.get(blame(p.at)) ?? []), p]);
+  return [...groups].map(([who, ps]) => `${who}: ${describeProblems(ps)}`).join('; ');
+}
+
+/** Every host name once; every host a fault names is in the farm. */
+function checkHostNames(scenario: Scenario, hosts: ResolvedScenario['hosts'], blame: Blame): void {
+  const seen = new Set<string>();
+  hosts.forEach(({ name }, i) => {
+    if (seen.has(name)) throw new ScenarioError(`${blame(['hosts', i, 'name'])}: hosts.${i}.name: "${name}" names two hosts; host names must be unique`);
+    seen.add(name);
+  });
+  for (const name of Object.keys(scenario.faults.hosts)) {
+    if (seen.has(name)) continue;
+    const farm = hosts.length === 1 ? hosts[0]!.name : `${hosts[0]!.name} .. ${hosts.at(-1)!.name}`;
+    const resized = blame(['hosts', 'count']);
+    throw new ScenarioError(
+      `${blame(['faults', 'hosts', name])}: faults.hosts.${name}: no such host in the farm of ${hosts.length} (${farm}${resized.startsWith('--') ? `, after ${resized}` : ''})${hostGuess(name, seen)}`,
+    );
+  }
 }
 
 /** Reads a scenario file (.json, .yaml/.yml, .ts/.mts with a default export) and resolves it. */
 export async function loadScenario(file: string | undefined, overrides: ScenarioOverrides = {}): Promise<ResolvedScenario> {
-  if (file === undefined) return resolveScenario({}, overrides, 'default scenario');
+  if (file === undefined) return resolveScenario({}, overrides, 'the default scenario');
   return resolveScenario(await readScenarioFile(file), overrides, `scenario ${file}`);
 }
 
@@ -177,16 +254,24 @@ export async function readScenarioFile(file: string): Promise<unknown> {
   const ext = extname(file).toLowerCase();
   const where = `scenario ${file}`;
   if (ext === '.ts' || ext === '.mts') {
-    // tsx compiles the file on the fly, so a scenario can be TypeScript without a build step.
+    // tsx (a dependency) compiles the file on the fly, so a scenario can be TypeScript without a
+    // build step, in an ESM package or not.
     const { tsImport } = await import('tsx/esm/api');
-    let mod: { default?: unknown };
+    let mod: Record<string, unknown>;
     try {
-      mod = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as { default?: unknown };
+      mod = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>;
     } catch (error) {
-      throw new ScenarioError(`${where}: could not be loaded: ${(error as Error).message.split('\n')[0]}`);
+      throw new ScenarioError(`${where}: ${loadProblem(error)}`);
     }
-    if (mod.default === undefined) throw new ScenarioError(`${where}: has no default export (export default defineScenario({ ... }))`);
-    return mod.default;
+    // A .ts file outside a "type": "module" package is CommonJS: its exports object is the default.
+    const exports = (mod['default'] as { __esModule?: unknown } | undefined)?.__esModule === true ? (mod['default'] as Record<string, unknown>) : mod;
+    if (exports['default'] === undefined) {
+      const named = Object.keys(exports).filter((k) => k !== 'default' && k !== '__esModule');
+      throw new ScenarioError(
+        `${where}: has no default export; write \`export default defineScenario({ ... })\`${named.length > 0 ? ` (it exports only ${named.join(', ')})` : ''}`,
+      );
+    }
+    return exports['default'];
   }
   let text: string;
   try {
@@ -198,9 +283,21 @@ export async function readScenarioFile(file: string): Promise<unknown> {
     if (ext === '.json') return JSON.parse(text) as unknown;
     if (ext === '.yaml' || ext === '.yml') return parseYaml(text) as unknown;
   } catch (error) {
-    throw new ScenarioError(`${where}: is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    const first = (error as Error).message.split('\n')[0]!.replace(/:\s*$/, '');
+    throw new ScenarioError(`${where}: is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${first}`);
   }
   throw new ScenarioError(`${where}: must end in .ts, .mts, .json, .yaml or .yml`);
+}
+
+/** Why a TypeScript scenario did not load, whole but on one line: a compile error with its place. */
+function loadProblem(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (/^Transform failed/.test(lines[0] ?? '')) return `does not compile: ${lines.slice(1).map((l) => l.replace(': ERROR: ', ': ')).join('; ')}`;
+  const stack = lines.findIndex((l) => l.startsWith('Require stack'));
+  return `could not be loaded: ${(stack < 0 ? lines : lines.slice(0, stack)).join(' ')}`;
 }
 
 function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): unknown {
@@ -215,7 +312,7 @@ function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): u
   if (o.vms !== undefined) out['vms'] = { ...asObject(out['vms']), count: o.vms };
   if (o.hosts !== undefined) {
     if (Array.isArray(out['hosts'])) {
-      throw new ScenarioError(`${source}: --hosts cannot resize hosts given as an explicit list; edit the list instead`);
+      throw new ScenarioError(`--hosts ${o.hosts}: cannot resize the hosts that ${source} lists by name; edit the list instead`);
     }
     out['hosts'] = { ...asObject(out['hosts']), count: o.hosts };
   }
@@ -232,7 +329,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     const next = node[key];
     if (next === undefined) node[key] = {};
     else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-      throw new ScenarioError(`${source}: --set ${path.join('.')}: ${path.slice(0, i + 1).join('.')} is not an object of fields`);
+      throw new ScenarioError(`--set ${path.join('.')}: ${path.slice(0, i + 1).join('.')} is not an object of fields in ${source}`);
     }
     node = node[key] as Record<string, unknown>;
   }
@@ -268,17 +365,4 @@ function hostList(hosts: Scenario['hosts']): ResolvedScenario['hosts'] {
     cores: hosts.cores,
     memoryMiB: hosts.memoryMiB,
   }));
-}
-
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 3)
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-      if (issue.code === 'unrecognized_keys') {
-        return `${path === '(top level)' ? '' : `${path}.`}${issue.keys.join(', ')}: unknown field${issue.keys.length > 1 ? 's' : ''}`;
-      }
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
 }
