@@ -25,6 +25,7 @@ function harness(run: RunFn = async () => sampleResult({ exitCode: 0, budgets: [
     stderr: { write: (s: string) => err.push(s) },
     writeReports: async (result, d) => (written.push({ result, dir: d }), [join(d, 'result.json')]),
     signals: new EventEmitter(),
+    checkOutDir: async () => undefined,
   };
   return { deps, calls, written, stdout: () => out.join(''), stderr: () => err.join('') };
 }
@@ -60,9 +61,11 @@ describe('stampede run', () => {
   it.each([
     [['run', '--vms', 'many'], '--vms must be a whole number >= 1, got "many".'],
     [['run', '--vms', '0'], '--vms must be a whole number >= 1, got "0".'],
+    [['run', '--vms', '99999999999999999999'], '--vms 99999999999999999999 is too large: at most 10,000,000.'],
+    [['run', '--seed', '4294967296'], '--seed 4294967296 is too large: at most 4,294,967,295.'],
     [['run', '--hosts', '2.5'], '--hosts must be a whole number >= 1, got "2.5".'],
     [['run', '--seed', '-1'], '--seed must be a whole number >= 0, got "-1".'],
-    [['run', '--clock', 'scaled:0'], '--clock must be "virtual" or "scaled:FACTOR" with FACTOR > 0 (e.g. scaled:50), got "scaled:0".'],
+    [['run', '--clock', 'scaled:0'], '--clock must be virtual, or scaled:FACTOR with FACTOR a positive number of emulated seconds per wall second (e.g. scaled:50), got "scaled:0".'],
     [['run', '--clock', 'wall'], 'got "wall"'],
     [['run', '--profile', '../etc'], '--profile must be a profile name such as optimized or opennebula-4.4, got "../etc".'],
     [['run', '--out', ''], '--out must name a directory'],
@@ -85,8 +88,30 @@ describe('stampede run', () => {
       expect(help).toContain(flag);
     }
     expect(help).toContain('$ stampede run --profile opennebula-4.4');
-    expect(help).toContain('2  stampede could not run');
+    expect(help).toContain('2    stampede could not run');
     expect(help).toContain('(default: "scale-report")');
+    expect(help).toContain('130  interrupted by Ctrl-C (SIGINT); 143 terminated (SIGTERM)');
+    expect(h.calls).toEqual([]);
+  });
+
+  it('says in --help which wins, a named flag or a --set of the same field', async () => {
+    const h = harness();
+    await main(['run', '--help'], h.deps);
+    expect(h.stdout().replace(/\s+/g, ' ')).toContain('A named flag (--vms, --hosts, --profile, --seed, --clock) wins over a --set of the same field, whatever their order.');
+  });
+
+  it('names in --help only scenario files a user has', async () => {
+    const h = harness();
+    await main(['run', '--help'], h.deps);
+    expect(h.stdout()).not.toContain('suites/nightly/scenario.yaml');
+    expect(h.stdout()).toContain('a scenario file of yours');
+  });
+
+  it('refuses a report directory it cannot create, before the run', async () => {
+    const h = harness();
+    h.deps.checkOutDir = async (d) => `--out "${d}": cannot create ${d} (that place does not take new directories).`;
+    expect(await main(['run', '--out', '/proc/x'], h.deps)).toBe(2);
+    expect(h.stderr()).toContain('--out "/proc/x": cannot create /proc/x (that place does not take new directories).');
     expect(h.calls).toEqual([]);
   });
 
@@ -124,7 +149,7 @@ describe('stampede run', () => {
         }),
     );
     h.deps.signals = signals;
-    expect(await main(['run'], h.deps)).toBe(1);
+    expect(await main(['run'], h.deps)).toBe(130);
     expect(h.stderr()).toBe('stampede: interrupted; ending the run and accounting for every VM (Ctrl-C again quits at once)\n');
     expect(h.written).toHaveLength(1);
     expect(signals.listenerCount('SIGINT')).toBe(0); // a second Ctrl-C is the default: quit
@@ -141,10 +166,44 @@ describe('stampede run', () => {
         }),
     );
     h.deps.signals = signals;
-    expect(await main(['run'], h.deps)).toBe(1);
+    expect(await main(['run'], h.deps)).toBe(143);
     expect(h.stderr()).toBe('stampede: terminated (SIGTERM); ending the run and accounting for every VM (a second signal again quits at once)\n');
     expect(h.written).toHaveLength(1);
     expect(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('aborts the run with the signal\'s name, for the run to record', async () => {
+    const signals = new EventEmitter();
+    const reasons: unknown[] = [];
+    const h = harness(
+      (_overrides, hooks) =>
+        new Promise<Result>((resolve) => {
+          hooks.signal.addEventListener('abort', () => (reasons.push(hooks.signal.reason), resolve(sampleResult({ exitCode: 0 }))));
+          signals.emit('SIGINT');
+        }),
+    );
+    h.deps.signals = signals;
+    await main(['run'], h.deps);
+    expect(reasons).toEqual(['SIGINT']);
+  });
+
+  it('quits with 143 when an interrupted run does not end within its grace period', async () => {
+    const signals = new EventEmitter();
+    const timers: Array<{ ms: number; fn: () => void }> = [];
+    const h = harness(
+      () =>
+        new Promise<Result>(() => {
+          // a run that ignores the abort
+          signals.emit('SIGTERM');
+          for (const t of timers) t.fn();
+        }),
+    );
+    h.deps.signals = signals;
+    h.deps.wallClock = { timer: (ms, fn) => (timers.push({ ms, fn }), { cancel: () => {} }) };
+    expect(await main(['run'], h.deps)).toBe(143);
+    expect(timers.map((t) => t.ms)).toEqual([1500]);
+    expect(h.stderr()).toContain('stampede: the run did not end within 1.5 s of the signal; quitting without its reports\n');
+    expect(h.written).toHaveLength(0);
   });
 
   it('still shows the results when the reports cannot be written, and exits 2', async () => {

@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ProgressSnapshot } from '../harness/trace.js';
-import { UserError, isUserError } from '../harness/errors.js';
+import { isUserError } from '../harness/errors.js';
+import { LIMITS } from '../harness/scenario.js';
+import { wallClock, type Clock, type Timer } from '../harness/wall-clock.js';
 import { ExitCode, type Result } from '../harness/result.js';
 import { writeReports as defaultWriteReports } from '../reports/index.js';
 import pkg from '../package.json' with { type: 'json' };
 import {
   DEFAULT_OUT,
+  checkOutDir,
   checkScenarioFile,
   clockChoice,
   outDir,
@@ -25,8 +28,9 @@ export interface RunHooks {
   /** the run calls this once its tracer exists; the CLI samples the probe on its own wall timer */
   watch(probe: () => ProgressSnapshot): void;
   /**
-   * Aborted on the first Ctrl-C: the run should end as at its deadline, accounting for every VM
-   * and writing its reports. A second Ctrl-C quits at once.
+   * Aborted on the first Ctrl-C or SIGTERM, with the signal's name ('SIGINT' or 'SIGTERM') as its
+   * reason: the run should end as at its deadline, accounting for every VM and writing its
+   * reports. A second signal quits at once.
    */
   signal: AbortSignal;
 }
@@ -43,7 +47,18 @@ export interface CliDeps {
   writeReports?: (result: Result, dir: string) => Promise<string[]>;
   /** where SIGINT and SIGTERM come from: `process` unless a test gives another */
   signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  /** creates the report directory or says why it cannot be; the real one unless a test gives another */
+  checkOutDir?: (dir: string) => Promise<string | undefined>;
+  /** the wall clock that bounds an interrupted run's grace period: the real one unless a test gives another */
+  wallClock?: Pick<Clock, 'timer'>;
 }
+
+/** How long an interrupted run may take to account for its VMs and write its reports. */
+const GRACE_MS = 1500;
+
+/** Exit codes of an interrupted run, as a shell reports a process ended by the signal. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+type Interruption = keyof typeof SIGNAL_EXIT;
 
 const EXAMPLES = `
 Examples:
@@ -53,21 +68,24 @@ Examples:
       a small burst that answers in about a second
   $ stampede run --profile opennebula-4.4
       the same burst with OpenNebula 4.4's defaults and its known pathologies
-  $ stampede run suites/nightly/scenario.yaml --seed 7 --out /tmp/report
-      a scenario file, with its seed and report directory overridden
+  $ stampede run burst.yaml --seed 7 --out /tmp/report
+      a scenario file of yours (.yaml, .json or .ts), with its seed and report directory overridden
   $ stampede run --clock scaled:50
       real timers, 50 emulated seconds per wall second
   $ stampede run --set load.mode=serial --set 'profile={extends: optimized, pathologies: {vmm-host-lock: true}}'
       any scenario field from the command line: --set PATH=VALUE, VALUE read as YAML
 
-Flags override the scenario file, which overrides the defaults. Every figure is in emulated
-seconds. Reports go to --out (default ${DEFAULT_OUT}/): result.json, summary.md, junit.xml,
+Flags override the scenario file, which overrides the defaults. A named flag (--vms, --hosts,
+--profile, --seed, --clock) wins over a --set of the same field, whatever their order. Every
+figure is in emulated seconds. Reports go to --out (default ${DEFAULT_OUT}/): result.json, summary.md, junit.xml,
 and trace.jsonl, written as the run goes.
 
 Exit codes:
-  0  every budget held
-  1  a budget failed or a detector named a pathology
-  2  stampede could not run (bad flag or scenario, unreachable stack)
+  0    every budget held
+  1    a budget failed or a detector named a pathology
+  2    stampede could not run (bad flag or scenario, unreachable stack)
+  130  interrupted by Ctrl-C (SIGINT); 143 terminated (SIGTERM). The run ends as at its
+       deadline and writes its reports, within ${GRACE_MS / 1000} s; a second signal quits at once.
 `;
 
 /** Runs the `stampede` command line and resolves to its exit code; never calls process.exit. */
@@ -78,18 +96,17 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     .description('Scale-test harness for IaaS cloud stacks of the OpenNebula kind: emulated hosts, stage budgets, pathology detectors.')
     .version(pkg.version)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: say })
-    .showHelpAfterError('(stampede run --help shows every flag)')
+    .configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: say, outputError: (s, write) => write(`${usageError(s)}\n`) })
     .addHelpText('after', '\nStart with: stampede run   (then stampede run --help for flags, examples and exit codes)');
 
   program
     .command('run')
     .description('Deploy a burst of VMs on an emulated cloud, measure each stage, judge the budgets.')
     .argument('[scenario-file]', 'scenario (.ts, .json or .yaml); the nightly scenario when absent')
-    .addOption(new Option('--vms <n>', 'VMs to deploy in the burst').argParser(wholeNumber('--vms', 1)))
-    .addOption(new Option('--hosts <n>', 'emulated hypervisor hosts in the host farm').argParser(wholeNumber('--hosts', 1)))
+    .addOption(new Option('--vms <n>', 'VMs to deploy in the burst').argParser(wholeNumber('--vms', 1, LIMITS.vms)))
+    .addOption(new Option('--hosts <n>', 'emulated hypervisor hosts in the host farm').argParser(wholeNumber('--hosts', 1, LIMITS.hosts)))
     .addOption(new Option('--profile <name>', 'stack profile: optimized, opennebula-4.4, or one of the scenario\'s').argParser(profileName))
-    .addOption(new Option('--seed <n>', 'seed of every random draw; same seed, same result').argParser(wholeNumber('--seed', 0)))
+    .addOption(new Option('--seed <n>', 'seed of every random draw; same seed, same result').argParser(wholeNumber('--seed', 0, LIMITS.seed)))
     .addOption(new Option('--clock <clock>', 'virtual (deterministic, fast) or scaled:FACTOR (real timers)').argParser(clockChoice))
     .addOption(
       new Option('--set <path=value>', 'any scenario field, e.g. --set load.mode=serial --set deadline=2h (repeatable)').argParser(
@@ -103,6 +120,9 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
         const problem = checkScenarioFile(file);
         if (problem) program.error(`error: ${problem}`, { exitCode: ExitCode.COULD_NOT_RUN, code: 'stampede.scenarioFile' });
       }
+      // Before the run, so a directory that cannot hold the reports costs no run.
+      const outProblem = await (deps.checkOutDir ?? checkOutDir)(flags.out);
+      if (outProblem) program.error(`error: ${outProblem}`, { exitCode: ExitCode.COULD_NOT_RUN, code: 'stampede.out' });
       exitCode = await runAndReport({ ...(file === undefined ? {} : { scenarioFile: file }), ...flags }, deps);
     });
 
@@ -125,32 +145,54 @@ async function runAndReport(overrides: RunOverrides, deps: CliDeps): Promise<num
   const progress = deps.progress ?? new ProgressLine(deps.stdout);
   const signals = deps.signals ?? process;
   const interrupt = new AbortController();
+  let interruption: Interruption | undefined;
+  let giveUp: (() => void) | undefined;
+  const gaveUp = new Promise<'gave up'>((resolve) => (giveUp = () => resolve('gave up')));
+  let grace: Timer | undefined;
   // Ctrl-C, or a CI job's cancel or timeout (SIGTERM): end the run as its deadline would, so the
-  // VMs are accounted for and the reports written. The handlers go after the first signal: a
-  // second one does what it does by default, quit at once.
+  // VMs are accounted for and the reports written, within GRACE_MS. The handlers go after the
+  // first signal: a second one does what it does by default, quit at once.
   const stopListening = (): void => {
     signals.off('SIGINT', onInterrupt);
     signals.off('SIGTERM', onTerminate);
   };
-  const interruptBy = (how: string): void => {
+  const interruptBy = (signal: Interruption): void => {
     stopListening();
     progress.stop();
-    say(`stampede: ${how}; ending the run and accounting for every VM (${how === 'interrupted' ? 'Ctrl-C' : 'a second signal'} again quits at once)\n`);
-    interrupt.abort(new UserError(`the run was ${how}`));
+    interruption = signal;
+    const how = signal === 'SIGINT' ? 'interrupted' : 'terminated (SIGTERM)';
+    say(`stampede: ${how}; ending the run and accounting for every VM (${signal === 'SIGINT' ? 'Ctrl-C' : 'a second signal'} again quits at once)\n`);
+    grace = (deps.wallClock ?? wallClock()).timer(GRACE_MS, () => giveUp?.());
+    interrupt.abort(signal);
   };
-  const onInterrupt = (): void => interruptBy('interrupted');
-  const onTerminate = (): void => interruptBy('terminated (SIGTERM)');
+  const onInterrupt = (): void => interruptBy('SIGINT');
+  const onTerminate = (): void => interruptBy('SIGTERM');
   signals.on('SIGINT', onInterrupt);
   signals.on('SIGTERM', onTerminate);
+  try {
+    const ended = await Promise.race([finishRun(overrides, deps, progress, interrupt.signal), gaveUp]);
+    if (ended === 'gave up') {
+      say(`stampede: the run did not end within ${GRACE_MS / 1000} s of the signal; quitting without its reports\n`);
+      return SIGNAL_EXIT[interruption!];
+    }
+    return interruption === undefined || ended === ExitCode.COULD_NOT_RUN ? ended : SIGNAL_EXIT[interruption];
+  } finally {
+    grace?.cancel();
+    stopListening();
+  }
+}
+
+/** Runs, then shows and writes the result; resolves to the run's exit code. */
+async function finishRun(overrides: RunOverrides, deps: CliDeps, progress: ProgressLine, signal: AbortSignal): Promise<number> {
+  const say = (text: string): void => void deps.stderr.write(text);
   let result: Result;
   try {
-    result = await deps.run(overrides, { watch: (probe) => progress.watch(probe), signal: interrupt.signal });
+    result = await deps.run(overrides, { watch: (probe) => progress.watch(probe), signal });
   } catch (error) {
     say(couldNotRun(error));
     return ExitCode.COULD_NOT_RUN;
   } finally {
     progress.stop();
-    stopListening();
   }
   let reportError: unknown;
   let paths: string[] = [];
@@ -172,7 +214,17 @@ async function runAndReport(overrides: RunOverrides, deps: CliDeps): Promise<num
 }
 
 function couldNotRun(error: unknown): string {
-  if (isUserError(error)) return `stampede: ${error.message}\n`;
+  if (isUserError(error)) return `stampede: ${oneLine(error.message)}\n`;
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `stampede: could not run, because of a defect in stampede (please report it):\n${detail}\n`;
+}
+
+/** commander's complaint on one line; about a flag or a command, with where to read the usage. */
+function usageError(text: string): string {
+  return /option|command|argument/.test(text) ? `${oneLine(text)} (stampede run --help shows every flag)` : oneLine(text);
+}
+
+/** A user's error is one line, whatever a value quoted in it held. */
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' ');
 }

@@ -1,22 +1,25 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { checkScenarioFile, clockChoice, outDir, profileName, scenarioSetting, wholeNumber } from './options.js';
+import { checkOutDir, checkScenarioFile, clockChoice, outDir, profileName, scenarioSetting, wholeNumber } from './options.js';
 
 describe('flag parsers', () => {
   it('read the values a user types', () => {
-    expect(wholeNumber('--vms', 1)('512')).toBe(512);
-    expect(wholeNumber('--seed', 0)('0')).toBe(0);
+    expect(wholeNumber('--vms', 1, 1000)('512')).toBe(512);
+    expect(wholeNumber('--seed', 0, 2 ** 32 - 1)('0')).toBe(0);
     expect(clockChoice('virtual')).toEqual({ kind: 'virtual' });
     expect(clockChoice('scaled:2.5')).toEqual({ kind: 'scaled', scale: 2.5 });
+    expect(clockChoice('scaled:1e9')).toEqual({ kind: 'scaled', scale: 1e9 });
     expect(profileName('opennebula-4.4')).toBe('opennebula-4.4');
     expect(outDir('out/run-1')).toBe('out/run-1');
   });
 
   it('refuse the rest with a sentence naming the flag and the value', () => {
-    expect(() => wholeNumber('--vms', 1)('1e3')).toThrow(InvalidArgumentError);
-    expect(() => wholeNumber('--vms', 1)('1e3')).toThrow('--vms must be a whole number >= 1, got "1e3".');
-    expect(() => wholeNumber('--seed', 0)('99999999999999999999')).toThrow('--seed must be a whole number >= 0');
-    expect(() => clockChoice('scaled:')).toThrow('--clock must be "virtual" or "scaled:FACTOR"');
+    expect(() => wholeNumber('--vms', 1, 100)('1e3')).toThrow(InvalidArgumentError);
+    expect(() => wholeNumber('--vms', 1, 100)('1e3')).toThrow('--vms must be a whole number >= 1, got "1e3".');
+    expect(() => wholeNumber('--seed', 0, 2 ** 32 - 1)('99999999999999999999')).toThrow('--seed 99999999999999999999 is too large: at most 4,294,967,295.');
+    expect(() => wholeNumber('--vms', 1, 100)('101')).toThrow('--vms 101 is too large: at most 100.');
+    expect(() => clockChoice('scaled:')).toThrow('--clock must be virtual, or scaled:FACTOR with FACTOR a positive number');
+    expect(() => clockChoice('scaled:0')).toThrow('got "scaled:0"');
     expect(() => profileName('')).toThrow('--profile must be a profile name');
   });
 
@@ -39,5 +42,23 @@ describe('flag parsers', () => {
     expect(() => scenarioSetting('=3', undefined)).toThrow('--set takes PATH=VALUE');
     expect(() => scenarioSetting('a..b=3', undefined)).toThrow('--set takes PATH=VALUE');
     expect(() => scenarioSetting('vms={count: ', undefined)).toThrow('--set vms: the value is not valid YAML');
+  });
+});
+
+describe('the report directory', () => {
+  it('is created level by level, and refused with a sentence where it cannot be', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'stampede-out-'));
+    try {
+      expect(await checkOutDir(join(dir, 'a', 'b'))).toBeUndefined();
+      await writeFile(join(dir, 'file'), '');
+      expect(await checkOutDir(join(dir, 'file', 'x'))).toBe(`--out "${join(dir, 'file', 'x')}": ${join(dir, 'file')} is a file, not a directory.`);
+      // procfs: a recursive mkdir here never returns
+      expect(await checkOutDir('/proc/x')).toBe('--out "/proc/x": cannot create /proc/x (that place does not take new directories).');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
+import { access, constants, mkdir, stat } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { CLOCK_FORMS, parseClock, type ClockSpec } from '../harness/scenario.js';
 
 /**
  * What `stampede run` was asked for, as plain data. Scenario loading (the integrator's) takes
@@ -27,18 +29,19 @@ export interface ScenarioSetting {
   value: unknown;
 }
 
-export type ClockChoice = { kind: 'virtual' } | { kind: 'scaled'; scale: number };
+export type ClockChoice = ClockSpec;
 
 export const DEFAULT_OUT = 'scale-report';
 
 const SCENARIO_EXTENSIONS = ['.ts', '.mts', '.json', '.yaml', '.yml'];
 
 /** commander argument parsers: each throws one sentence naming the flag and the value. */
-export function wholeNumber(flag: string, min: number): (value: string) => number {
+export function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {
     const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (n > max) throw new InvalidArgumentError(`${flag} ${value.trim()} is too large: at most ${max.toLocaleString('en-US')}.`);
     if (!Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`${flag} must be a whole number ${min === 0 ? '>= 0' : `>= ${min}`}, got "${value}".`);
+      throw new InvalidArgumentError(`${flag} must be a whole number >= ${min}, got "${value}".`);
     }
     return n;
   };
@@ -53,13 +56,9 @@ export function profileName(value: string): string {
 
 /** `virtual`, or `scaled:FACTOR` with FACTOR emulated seconds per wall second. */
 export function clockChoice(value: string): ClockChoice {
-  if (value === 'virtual') return { kind: 'virtual' };
-  const m = /^scaled:(\d+(?:\.\d+)?|\.\d+)$/.exec(value);
-  const scale = m ? Number(m[1]) : Number.NaN;
-  if (!(scale > 0)) {
-    throw new InvalidArgumentError(`--clock must be "virtual" or "scaled:FACTOR" with FACTOR > 0 (e.g. scaled:50), got "${value}".`);
-  }
-  return { kind: 'scaled', scale };
+  const clock = parseClock(value);
+  if (clock === undefined) throw new InvalidArgumentError(`--clock must be ${CLOCK_FORMS}, got "${value}".`);
+  return clock;
 }
 
 /**
@@ -94,5 +93,51 @@ export function checkScenarioFile(path: string): string | undefined {
     return `scenario file "${path}" must end in ${SCENARIO_EXTENSIONS.slice(0, -1).join(', ')} or ${SCENARIO_EXTENSIONS.at(-1)}.`;
   }
   if (!existsSync(path)) return `scenario file "${path}" does not exist.`;
+  return undefined;
+}
+
+const WHY: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is a file',
+  ENOENT: 'that place does not take new directories',
+  ENOSPC: 'no space left on the device',
+};
+
+/**
+ * Creates the report directory if it is missing and checks it takes files; a sentence when it
+ * cannot. One level at a time, without `recursive`: a recursive mkdir on a pseudo file system
+ * such as /proc never returns, and would hold the run hostage. Never blocks the event loop.
+ */
+export async function checkOutDir(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    const kind = await stat(at).then(
+      (s) => (s.isDirectory() ? 'directory' : 'file'),
+      (e: NodeJS.ErrnoException) => e.code ?? 'error',
+    );
+    if (kind === 'directory') break;
+    if (kind !== 'ENOENT' && kind !== 'ENOTDIR') return `--out "${dir}": ${at} ${kind === 'file' ? 'is a file, not a directory' : `cannot be read (${WHY[kind] ?? kind})`}.`;
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+    at = dirname(at);
+  }
+  for (const path of missing) {
+    try {
+      await mkdir(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      if (code === 'EEXIST') continue;
+      return `--out "${dir}": cannot create ${path} (${WHY[code] ?? code}).`;
+    }
+  }
+  try {
+    await access(resolve(dir), constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return `--out "${dir}": cannot write reports there (${WHY[code] ?? code}).`;
+  }
   return undefined;
 }

@@ -1,7 +1,12 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// A large young generation: a burst allocates many short-lived promises and events, and with
-// the default semi-space the scavenger alone took a third of a 100,000-VM run.
+// The command's entry (bin/stampede.js starts it once built).
 import { main } from './main.js';
 import { runScenario } from './run-scenario.js';
+import { quietWhenClosed } from './stdio.js';
 
-process.exitCode = await main(process.argv.slice(2), { run: runScenario, stdout: process.stdout, stderr: process.stderr });
+const stdout = quietWhenClosed(process.stdout);
+const stderr = quietWhenClosed(process.stderr);
+const code = await main(process.argv.slice(2), { run: runScenario, stdout, stderr });
+process.exitCode = code;
+// An interrupted run that outlived its grace period may still hold timers: the signal's verdict
+// is given, so end here rather than wait for them.
+if (code > 128) process.exit(code);
