@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{sim,opennebula,adapters,stack,harness,reports,cli}/**/*.test.ts', 'suites/**/*.test.ts'],
+    include: ['{sim,opennebula,adapters,stack,harness,reports,cli,ci}/**/*.test.ts', 'suites/**/*.test.ts'],
     // Scale suites run whole emulated clouds; give them room, but they are virtual-time runs.
     testTimeout: 60_000,
     pool: 'forks',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../sim/virtual-clock.js';
 import type { ProgressSnapshot } from '../harness/trace.js';
+import { VirtualClock } from '../harness/wall-clock.js';
 import { ProgressLine, progressText } from './progress.js';
 
 const snapshot = (t: number, up: number): ProgressSnapshot => ({

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { failure, success, type Drivers } from '../opennebula/driver.js';
 import { ok, type ApiResult } from '../opennebula/errors.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { resultJson } from '../reports/json.js';
-import { summaryMarkdown } from '../reports/markdown.js';
 import { parseBudgets } from './budgets.js';
 import { concludeRun } from './conclude.js';
 import { tapLauncher } from './driver-tap.js';
@@ -134,13 +132,12 @@ describe('the harness end to end, around a toy stack', () => {
     expect(result.exitCode).toBe(1);
     expect(result.lag).toMatchObject({ clock: 'virtual', maxMs: 0, warning: null });
     expect(trace.length).toBeGreaterThan(8 * 6);
-    expect(summaryMarkdown(result)).toContain('| 1 | timed out | BOOT-RUNNING | no NET-MSG by the deadline | 5 |');
   });
 
   it('gives the same result.json twice for the same run, apart from environment', async () => {
     const a = await toyRun(8);
     const b = await toyRun(8);
-    const cut = (r: Result): string => resultJson({ ...r, environment: { ...r.environment, startedAt: '', wallMs: 0, peakRssMiB: 0 } });
+    const cut = (r: Result): string => JSON.stringify({ ...r, environment: { ...r.environment, startedAt: '', wallMs: 0, peakRssMiB: 0 } });
     expect(cut(a.result)).toBe(cut(b.result));
     expect(a.trace).toEqual(b.trace);
   });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { resultJson } from '../reports/json.js';
 import { run } from './run.js';
 import { resolveScenario, type ScenarioInput } from './scenario.js';
 import { MemorySink } from './trace-sink.js';
@@ -7,9 +6,9 @@ import type { Result } from './result.js';
 
 const runOf = (input: ScenarioInput, sink = new MemorySink()): Promise<Result> => run(resolveScenario(input), { sink });
 
-/** result.json without the one part that may differ between two runs of the same seed. */
+/** The Result without the one part that may differ between two runs of the same seed (harness/ does not import reports/). */
 const comparable = (r: Result): string =>
-  resultJson({ ...r, environment: { ...r.environment, startedAt: '', wallMs: 0, peakRssMiB: 0, node: '', cpus: 0, cpuModel: '' } });
+  JSON.stringify({ ...r, environment: { ...r.environment, startedAt: '', wallMs: 0, peakRssMiB: 0, node: '', cpus: 0, cpuModel: '' } });
 
 describe('run(), embedded, in virtual time', () => {
   it('deploys the nightly burst: 512 VMs on 16 hosts, all up, every stage measured', async () => {
