@@ -6,5 +6,7 @@ export default defineConfig({
     // Scale suites run whole emulated clouds; give them room, but they are virtual-time runs.
     testTimeout: 60_000,
     pool: 'forks',
+    // Tests must not depend on order: every run shuffles files and tests (seed printed by --sequence.seed).
+    sequence: { shuffle: true },
   },
 });

@@ -4,17 +4,22 @@ import { FaultCode, XmlRpcFault } from '../opennebula/xmlrpc.js';
 import { StackFaultError, tableEndpoint, UnknownMethodError, type MethodHandler } from './endpoint.js';
 
 describe('tableEndpoint', () => {
-  const seen: string[] = [];
-  let next = 0;
-  const table: Record<string, MethodHandler> = {
-    'one.vm.allocate': (params) => {
-      seen.push(String(params[1]));
-      return params[0] === 'oneadmin:pw' ? ok(next++) : fail('one.vm.allocate', 'bad session', ErrorCode.AUTHENTICATION);
-    },
-    'one.system.version': async () => ok('7.4.0'),
+  /** A fresh table per test: its ids and its log of calls start over, whatever ran before. */
+  const fixture = () => {
+    const seen: string[] = [];
+    let next = 0;
+    const table: Record<string, MethodHandler> = {
+      'one.vm.allocate': (params) => {
+        seen.push(String(params[1]));
+        return params[0] === 'oneadmin:pw' ? ok(next++) : fail('one.vm.allocate', 'bad session', ErrorCode.AUTHENTICATION);
+      },
+      'one.system.version': async () => ok('7.4.0'),
+    };
+    return { seen, table };
   };
 
   it('calls the handler with the params as sent, session first', async () => {
+    const { table } = fixture();
     const endpoint = tableEndpoint(table);
     await expect(endpoint.call('one.vm.allocate', ['oneadmin:pw', 'CPU=1'])).resolves.toEqual([true, 0, 0]);
     await expect(endpoint.call('one.system.version', ['oneadmin:pw'])).resolves.toEqual([true, '7.4.0', 0]);
@@ -23,8 +28,7 @@ describe('tableEndpoint', () => {
   });
 
   it("runs a multicall through the table's own system.multicall, one result per call, and offers none without it", async () => {
-    seen.length = 0;
-    next = 10;
+    const { seen, table } = fixture();
     expect(tableEndpoint(table).multicall).toBeUndefined();
     const withMulticall = new Map<string, MethodHandler>(Object.entries(table));
     withMulticall.set('system.multicall', async ([calls]) => {
@@ -40,10 +44,11 @@ describe('tableEndpoint', () => {
     ]);
     expect(seen).toEqual(['A', 'B', 'C']);
     expect(results.map((r) => r[0])).toEqual([true, false, true]);
-    expect(results[2]).toEqual([true, 11, 0]); // the refused call took no id
+    expect(results[2]).toEqual([true, 1, 0]); // the refused call took no id
   });
 
   it('names a method the table lacks, without looking up inherited properties', async () => {
+    const { table } = fixture();
     const endpoint = tableEndpoint(table);
     await expect(endpoint.call('one.vm.migrate', [])).rejects.toThrow(UnknownMethodError);
     await expect(endpoint.call('toString', [])).rejects.toThrow('the stack does not offer the XML-RPC method "toString"');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,8 @@ describe('JsonlFile, under a Tracer', () => {
   });
 
   it('says which file it cannot write', () => {
-    const blocker = join(dir, 'nested', 'trace.jsonl');
-    expect(() => new JsonlFile(join(blocker, 'trace.jsonl'))).toThrow(/cannot write the trace to ".*trace.jsonl\/trace.jsonl"/);
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    expect(() => new JsonlFile(join(blocker, 'trace.jsonl'))).toThrow(/cannot write the trace to ".*a-file\/trace.jsonl"/);
   });
 });
