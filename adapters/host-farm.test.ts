@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentVm, Drivers, MadReply } from '../opennebula/driver.js';
+import { TRANSFER_ACTIONS } from '../opennebula/transfer-file.js';
 import { Random, fixed, uniform } from '../sim/random.js';
 import { VirtualClock, VirtualClockStalled } from '../sim/virtual-clock.js';
 import type { FarmEvent, NetMsg } from './farm-events.js';
 import type { FaultPlanInput } from './faults.js';
 import { FarmConfigError, HostFarm, type HostFarmOptions } from './host-farm.js';
 import { uniformHosts } from './host.js';
-import type { LatencyModelInput } from './latency-model.js';
+import { TM_VERBS, type LatencyModelInput } from './latency-model.js';
 
 // ------------------------------------------------------------------------------ helpers
 
@@ -342,15 +343,21 @@ describe('HostFarm: transports and transfer files', () => {
     expect(r.farm.instrument.inFlight('ssh').peak).toBe(160);
   });
 
+  it('emulates every verb the transfer-file reader knows, and no other', () => {
+    expect([...TM_VERBS].sort()).toEqual(TRANSFER_ACTIONS.map((a) => a.toLowerCase()).sort());
+  });
+
   it('fails a transfer at the first line it cannot run, saying which and why', async () => {
     const r = rig();
     await r.clock.run(async () => {
       const bad = await r.drivers.tm.transfer({ vmId: 4, op: 'prolog', lines: [cloneLine(4, 'host-01'), 'RESIZE qcow2 host-01:/x 4 0'] });
       expect(bad.result).toBe('FAILURE');
-      expect(bad.info).toMatch(/^transfer file line 2 'RESIZE qcow2 host-01:\/x 4 0': RESIZE is not a TM action/);
+      expect(bad.info).toBe("Transfer file line 2: 'RESIZE' is not a transfer command we know (CLONE, LN, MKIMAGE, MKSWAP, CONTEXT, DELETE, MVDS, CPDS, MV).");
       expect(r.clock.now()).toBe(500); // line 1 ran
       const nowhere = await r.drivers.tm.transfer({ vmId: 5, op: 'prolog', lines: [cloneLine(5, 'host-99')] });
       expect(nowhere.info).toBe('Error executing image transfer script: clone: ssh: Could not resolve hostname host-99: Name or service not known');
+      const hostless = await r.drivers.tm.transfer({ vmId: 7, op: 'prolog', lines: ['CLONE qcow2 fe:/img /var/lib/one/datastores/0/7/disk.0 7 1'] });
+      expect(hostless.info).toBe('Transfer file line 1: no <host>:<path> argument names the host CLONE works on.');
       const empty = await r.drivers.tm.transfer({ vmId: 6, op: 'prolog', lines: [] });
       expect(empty).toEqual({ action: 'TRANSFER', result: 'SUCCESS', id: 6, info: '-' });
     });

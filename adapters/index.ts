@@ -23,6 +23,5 @@ export {
 } from './faults.js';
 export { FarmInstrument, FLIGHT_KINDS, type FlightKind, type FarmSummary, type HostSummary } from './instrument.js';
 export { StepSeries } from './step-series.js';
-export { parseTransferLine, type TransferLine } from './transfer-line.js';
 export { monitorLines } from './im-driver.js';
 export { madLauncher, driverPool, type FarmLauncher, type DriverKind } from './mad-drivers.js';

@@ -6,9 +6,37 @@ import {
   type TransferDriver,
   type TransferRequest,
 } from '../opennebula/driver.js';
+import { isTransferFiller, parseTransferLine, TransferFileError, transferLineHost } from '../opennebula/transfer-file.js';
 import { faultMessage, never, type FarmCore } from './farm-core.js';
 import type { FarmEvent } from './farm-events.js';
-import { parseTransferLine, type ParsedLine } from './transfer-line.js';
+import { TM_VERBS, type TmVerb } from './latency-model.js';
+
+/** A transfer line as the farm runs it: the verb's latency, on the host the line names. */
+type ParsedLine = { ok: true; verb: TmVerb; host: string } | { ok: false; reason: string };
+
+/**
+ * Reads line `lineNo` (1-based) with opennebula/'s transfer-file reader; undefined for a blank line
+ * or a comment. A line the reader refuses, a verb the farm does not emulate, or a line that names
+ * no host is the driver's to fail, with a reason that names the line.
+ */
+export function farmTransferLine(text: string, lineNo: number): ParsedLine | undefined {
+  if (isTransferFiller(text)) return undefined;
+  let command;
+  try {
+    command = parseTransferLine(text, lineNo);
+  } catch (err) {
+    if (err instanceof TransferFileError) return { ok: false, reason: err.message };
+    throw err;
+  }
+  const where = `Transfer file line ${lineNo}`;
+  const verb = command.action.toLowerCase();
+  if (!(TM_VERBS as readonly string[]).includes(verb)) {
+    return { ok: false, reason: `${where}: ${command.action} is not a TM action the host farm emulates (${TM_VERBS.map((v) => v.toUpperCase()).join(', ')}).` };
+  }
+  const host = transferLineHost(command);
+  if (host === undefined) return { ok: false, reason: `${where}: no <host>:<path> argument names the host ${command.action} works on.` };
+  return { ok: true, verb: verb as TmVerb, host };
+}
 
 /**
  * The dummy TM driver: runs a transfer file's lines one after another, each with its own
@@ -23,8 +51,8 @@ export class FarmTransferDriver implements TransferDriver {
 
   transfer(request: TransferRequest): Promise<MadReply> {
     const { core } = this;
-    const lines = request.lines.map((text, i) => parseTransferLine(text, i + 1));
-    const host = lines.find((l) => l?.ok === true)?.line.host;
+    const lines = request.lines.map((text, i) => farmTransferLine(text, i + 1));
+    const host = lines.find((l) => l?.ok === true)?.host;
     const index = host === undefined ? -1 : (core.host(host)?.index ?? -1);
     const base: FarmEvent = { t: core.clock.now(), type: 'tm.start', vmId: request.vmId, action: request.op };
     if (host !== undefined) base.host = host;
@@ -45,7 +73,7 @@ export class FarmTransferDriver implements TransferDriver {
     for (const parsed of lines) {
       if (parsed === undefined) continue;
       if (!parsed.ok) return failure('TRANSFER', vmId, parsed.reason);
-      const { verb, host: hostName } = parsed.line;
+      const { verb, host: hostName } = parsed;
       const op = `tm.${verb}` as const;
       const host = core.host(hostName);
       const key = core.actionKey(op, vmId, host, hostName);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failure, success, type Drivers, type VmmRequest } from '../opennebula/driver.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { tapLauncher, transferHost } from './driver-tap.js';
+import { tapLauncher } from './driver-tap.js';
 import type { TraceEvent } from './trace-event.js';
 
 const vm = { id: 17, name: 'vm-17', cpu: 0.25, vcpu: 1, memoryMiB: 512, disks: [] };
@@ -65,21 +65,5 @@ describe('tapLauncher', () => {
       { t: 5_500, type: 'vmm.start', vmId: 19, host: 'host-03', action: 'DEPLOY' },
       { t: 7_000, type: 'vmm.end', vmId: 19, host: 'host-03', action: 'DEPLOY', result: 'FAILURE', info: 'driver process died' },
     ]);
-  });
-});
-
-describe('transferHost', () => {
-  it('reads the destination host of the transfer file lines OpenNebula writes', () => {
-    // lines as in research/mad-transcripts/transfer-files.txt and opennebula.md 5.5
-    expect(transferHost(['CLONE dummy vm:dummy_path dummyhost0:/var/lib/one//datastores/0/0/disk.0 0 1'])).toBe('dummyhost0');
-    expect(transferHost(['MKSWAP dummy 32 node06:/var/lib/one//datastores/0/0/disk.2 0 0'])).toBe('node06');
-    expect(transferHost(['MKIMAGE dummy 64 qcow2 node07:/var/lib/one//datastores/0/3/disk.3 3 0'])).toBe('node07');
-    expect(transferHost(['CONTEXT dummy /var/lib/one/vms/0/context.sh dummyhost0:/var/lib/one//datastores/0/0/disk.4 0 0'])).toBe('dummyhost0');
-    expect(transferHost(['# comment', 'DELETE dummy h2:/var/lib/one//datastores/0/5 5 0'])).toBe('h2');
-    expect(transferHost([])).toBeUndefined();
-  });
-
-  it('takes the host side of an MVDS line, which moves a disk from the host back to its datastore', () => {
-    expect(transferHost(['MVDS dummy node03:/var/lib/one//datastores/0/9/disk.1 /var/lib/one/datastores/1/abc 9 1'])).toBe('node03');
   });
 });

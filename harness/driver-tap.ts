@@ -1,6 +1,6 @@
 import type { Clock } from '../sim/clock.js';
 import type { Drivers, MadReply } from '../opennebula/driver.js';
-import { parseTransferLine, splitHostPath, type TransferCommand } from '../opennebula/transfer-file.js';
+import { transferFileHost } from '../opennebula/transfer-file.js';
 import type { TraceEvent } from './trace-event.js';
 
 /**
@@ -17,7 +17,7 @@ export function tapDrivers(drivers: Drivers, clock: Pick<Clock, 'now'>, record: 
   return {
     tm: {
       async transfer(request) {
-        const host = transferHost(request.lines);
+        const host = transferFileHost(request.lines);
         const base = { vmId: request.vmId, action: request.op, ...(host === undefined ? {} : { host }) };
         record({ t: clock.now(), type: 'tm.start', ...base });
         const reply = await answered(() => drivers.tm.transfer(request), 'TRANSFER', request.vmId);
@@ -36,26 +36,6 @@ export function tapDrivers(drivers: Drivers, clock: Pick<Clock, 'now'>, record: 
     },
     im: drivers.im,
   };
-}
-
-/**
- * The host a transfer file works on: the host part of the line's `host:path` on the host side
- * (the target, except for MVDS, which moves a disk from the host back to its datastore). An
- * empty file (a VM without disks) names none; a line we cannot read is the driver's to refuse.
- */
-export function transferHost(lines: readonly string[]): string | undefined {
-  for (const [i, line] of lines.entries()) {
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    let command: TransferCommand;
-    try {
-      command = parseTransferLine(line, i + 1);
-    } catch {
-      continue;
-    }
-    const onHost = command.action === 'MVDS' ? command.source : command.target;
-    if (onHost.includes(':')) return splitHostPath(onHost).host;
-  }
-  return undefined;
 }
 
 /** A driver that throws instead of answering is a FAILURE the stack will see; the trace records it so. */

@@ -11,10 +11,11 @@
  *           (oned 7 hands this one to the VMM inside DEPLOY's TM_COMMAND, not in the prolog)
  *   DELETE  <tm_mad> <host>:<path> <vid> <ds>                                       epilog
  *   MVDS    <tm_mad> <host>:<dir>/<vid>/disk.<i> <source> <vid> <image_ds>          epilog, persistent disk back
+ *   CPDS    <tm_mad> <host>:<dir>/<vid>/disk.<i> <source> <vid> <image_ds>          hot save-as (4.4)
+ *   MV      <tm_mad> <host>:<dir>/<vid> <host>:<dir>/<vid> <vid> <ds>                migrate, stop, resume
  *
- * Exports: type TransferCommand, parseTransferLine(line), parseTransferFile(text),
- * formatTransferLine(cmd), formatTransferFile(cmds), splitHostPath('host:/path'),
- * transferFilePath(vmsDir, vmId, seq, op), class TransferFileError.
+ * This is the one reader of a transfer line in the project: the farm's TM driver, the harness's
+ * driver tap and the reference stack's tests all take the verb and the host from here.
  */
 
 interface Placed {
@@ -29,7 +30,7 @@ export type TransferCommand =
   | (Placed & { action: 'MKSWAP'; sizeMb: number; target: string })
   | (Placed & { action: 'CONTEXT'; files: string[]; target: string })
   | (Placed & { action: 'DELETE'; target: string })
-  | (Placed & { action: 'MVDS'; source: string; target: string });
+  | (Placed & { action: 'MVDS' | 'CPDS' | 'MV'; source: string; target: string });
 
 export type TransferAction = TransferCommand['action'];
 
@@ -46,9 +47,14 @@ const fields: Record<TransferAction, string> = {
   CONTEXT: 'tm_mad, one or more files, target, vm id and datastore id',
   DELETE: 'tm_mad, target, vm id and datastore id',
   MVDS: 'tm_mad, disk on the host, image source, vm id and datastore id',
+  CPDS: 'tm_mad, disk on the host, image source, vm id and datastore id',
+  MV: 'tm_mad, source, target, vm id and datastore id',
 };
 
-const counts: Record<TransferAction, number> = { CLONE: 5, LN: 5, MKIMAGE: 6, MKSWAP: 5, CONTEXT: 5, DELETE: 4, MVDS: 5 };
+const counts: Record<TransferAction, number> = { CLONE: 5, LN: 5, MKIMAGE: 6, MKSWAP: 5, CONTEXT: 5, DELETE: 4, MVDS: 5, CPDS: 5, MV: 5 };
+
+/** The verbs this reader knows, in the order the messages list them. */
+export const TRANSFER_ACTIONS = Object.keys(counts) as TransferAction[];
 
 function isAction(verb: string): verb is TransferAction {
   return Object.hasOwn(counts, verb);
@@ -65,7 +71,7 @@ export function parseTransferLine(line: string, lineNumber = 1): TransferCommand
   const [verb = '', ...args] = line.trim().split(/\s+/);
   const action = verb.toUpperCase();
   if (!isAction(action)) {
-    throw new TransferFileError(`${where}: '${verb}' is not a transfer command we know (CLONE, LN, MKIMAGE, MKSWAP, CONTEXT, DELETE, MVDS).`);
+    throw new TransferFileError(`${where}: '${verb}' is not a transfer command we know (${TRANSFER_ACTIONS.join(', ')}).`);
   }
   const wrongCount = action === 'CONTEXT' ? args.length < counts.CONTEXT : args.length !== counts[action];
   if (wrongCount) {
@@ -88,16 +94,55 @@ export function parseTransferLine(line: string, lineNumber = 1): TransferCommand
     case 'DELETE':
       return { action, tmMad, target: at(1), vmId, dsId };
     case 'MVDS':
+    case 'CPDS':
+    case 'MV':
       return { action, tmMad, source: at(1), target: at(2), vmId, dsId };
   }
+}
+
+/**
+ * The host a line works on: the host part of its `<host>:/path` on the host side. That is the
+ * target, except for MVDS and CPDS, which copy a disk from the host back to a datastore (their
+ * source is the host's disk; 7.x writes that source as `vm:dummy_path`, which is no host path).
+ * Undefined when that location names no host (`/path` alone, or `name:` without a path).
+ */
+export function transferLineHost(c: TransferCommand): string | undefined {
+  const onHost = c.action === 'MVDS' || c.action === 'CPDS' ? c.source : c.target;
+  const colon = onHost.indexOf(':');
+  if (colon <= 0 || onHost.charCodeAt(colon + 1) !== 47 /* / */) return undefined;
+  return onHost.slice(0, colon);
+}
+
+/**
+ * The host a transfer file works on: that of its first line that names one. Undefined for an
+ * empty file (a VM without disks); a line that cannot be read is skipped here, refusing it is the
+ * driver's business.
+ */
+export function transferFileHost(lines: readonly string[]): string | undefined {
+  for (const [i, line] of lines.entries()) {
+    if (isTransferFiller(line)) continue;
+    let host: string | undefined;
+    try {
+      host = transferLineHost(parseTransferLine(line, i + 1));
+    } catch (err) {
+      if (!(err instanceof TransferFileError)) throw err;
+    }
+    if (host !== undefined) return host;
+  }
+  return undefined;
+}
+
+/** Whether a line carries no command: blank, or a '#' comment (one_tm.rb skips both). */
+export function isTransferFiller(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed === '' || trimmed.startsWith('#');
 }
 
 /** Reads a whole transfer file, skipping blank lines and '#' comments as one_tm.rb does. */
 export function parseTransferFile(text: string): TransferCommand[] {
   const commands: TransferCommand[] = [];
   text.split('\n').forEach((line, i) => {
-    const trimmed = line.trim();
-    if (trimmed !== '' && !trimmed.startsWith('#')) commands.push(parseTransferLine(trimmed, i + 1));
+    if (!isTransferFiller(line)) commands.push(parseTransferLine(line, i + 1));
   });
   return commands;
 }
@@ -108,6 +153,8 @@ export function formatTransferLine(c: TransferCommand): string {
     case 'CLONE':
     case 'LN':
     case 'MVDS':
+    case 'CPDS':
+    case 'MV':
       return `${c.action} ${c.tmMad} ${c.source} ${c.target} ${tail}`;
     case 'MKIMAGE':
       return `MKIMAGE ${c.tmMad} ${c.sizeMb} ${c.format} ${c.target} ${tail}`;

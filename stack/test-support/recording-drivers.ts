@@ -15,6 +15,7 @@ import {
   type TransferRequest,
   type VmmRequest,
 } from '../../opennebula/driver.js';
+import { transferFileHost } from '../../opennebula/transfer-file.js';
 
 export type DriverKind = 'tm' | 'vmm' | 'im';
 
@@ -59,13 +60,9 @@ export interface RecordingDriverOptions {
 const latency = <R>(l: Latency<R> | undefined, request: R, fallback: number): number =>
   l === undefined ? fallback : typeof l === 'function' ? l(request) : l;
 
-/** The host a transfer is for: the `<host>:/var/lib/one/datastores/...` target of its lines. */
+/** The host a transfer is for, as its transfer file names it ('?' for a file that names none). */
 export function transferHost(request: TransferRequest): string {
-  for (const line of request.lines) {
-    const match = /\s([^\s:]+):\/var\/lib\/one\/datastores\/0\//.exec(line);
-    if (match) return match[1]!;
-  }
-  return '?';
+  return transferFileHost(request.lines) ?? '?';
 }
 
 export class RecordingDrivers {
