@@ -6,7 +6,8 @@ export default defineConfig({
     // Scale suites run whole emulated clouds; give them room, but they are virtual-time runs.
     testTimeout: 60_000,
     pool: 'forks',
-    // Tests must not depend on order: every run shuffles files and tests (seed printed by --sequence.seed).
+    // Tests must not depend on order: every run shuffles files and tests; the seed is printed at the
+    // start, and `--sequence.seed=N` replays that order.
     sequence: { shuffle: true },
   },
 });

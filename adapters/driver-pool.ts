@@ -3,7 +3,7 @@
  * workers take actions from one FIFO queue. A VMM driver with `single_host` (the `vmm-host-lock`
  * pathology) only starts an action when no other action for the same host is running, and
  * queued actions for idle hosts overtake those for busy ones (VirtualMachineDriver.rb
- * get_first_runable; research 5.4).
+ * get_first_runable).
  */
 import pLimit from 'p-limit';
 import { IndexedHeap } from '../sim/indexed-heap.js';

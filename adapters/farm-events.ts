@@ -1,6 +1,6 @@
 /**
- * Everything the host farm reports, in one place. The farm is an instrument (DESIGN.md, "The host
- * model"): the harness's tracer turns these events into stage boundaries and the detectors read
+ * Everything the host farm reports, in one place. The farm is an instrument (docs/architecture.md,
+ * "The host model"): the harness's tracer turns these events into stage boundaries and the detectors read
  * them, so every event carries the emulated time at which it happened, exactly.
  *
  * | type         | when                                                         | fields                          |

@@ -16,7 +16,7 @@ import { FarmTransferDriver } from './tm-driver.js';
 import { FarmVmmDriver } from './vmm-driver.js';
 
 /**
- * The host farm (DESIGN.md, "The host model"): emulated hypervisor hosts with cores, memory and
+ * The host farm (docs/architecture.md, "The host model"): emulated hypervisor hosts with cores, memory and
  * a page cache, the image store and the head node's CPU as shared resources, and the dummy TM,
  * VMM and IM drivers a stack calls through `launcher`. Everything it does is reported as
  * `FarmEvent`s and counted by `instrument`.

@@ -1,5 +1,5 @@
 /**
- * The concurrency OpenNebula runs inside a MAD process, kept with our drivers (research 5.4):
+ * The concurrency OpenNebula runs inside a MAD process, kept with our drivers (ActionManager.rb, VirtualMachineDriver.rb):
  * each driver takes actions on `-t` workers from one queue, and the VMM, unless `-p`, starts an
  * action only when no other one for the same host runs (the `vmm-host-lock` pathology; 4.4.1's
  * single_host). The same pools serve the drivers embedded in the harness and the driver

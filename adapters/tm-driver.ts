@@ -40,7 +40,7 @@ export function farmTransferLine(text: string, lineNo: number): ParsedLine | und
 
 /**
  * The dummy TM driver: runs a transfer file's lines one after another, each with its own
- * latency on the host it names, and stops at the first failure, as `one_tm` does (research 5.5).
+ * latency on the host it names, and stops at the first failure, as `one_tm` does.
  * With the `ssh` transport every line pays its own connection: each TM script opens one.
  */
 export class FarmTransferDriver implements TransferDriver {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  citationViolations,
   formatViolation,
   houseRuleViolations,
   importsOf,
@@ -26,6 +27,20 @@ describe('the house rules, over the whole tree', () => {
 
   it('nothing outside sim/ sets a real timer, reads the system clock or draws an unseeded number', () => {
     expect(found.time.map(formatViolation).join('\n')).toBe('');
+  });
+
+  it('no comment cites a file outside the repository', () => {
+    expect(found.citations.map(formatViolation).join('\n')).toBe('');
+  });
+});
+
+describe('citationViolations', () => {
+  it('names the comments that cite what a reader of the repository cannot open', () => {
+    const source = ['/**', ' * The stages (DESIGN.md, "Stages").', ' */', '// as one_tm does (research 5.5)', "const s = 'DESIGN.md in a string is not a comment';", '// docs/architecture.md, "Layers"'].join('\n');
+    expect(citationViolations('harness/x.ts', source).map(formatViolation)).toEqual([
+      "harness/x.ts:2: a comment cites DESIGN.md, outside the repository; cite docs/architecture.md, or OpenNebula's own source for a fact about OpenNebula",
+      "harness/x.ts:4: a comment cites the research notes, outside the repository; cite docs/architecture.md, or OpenNebula's own source for a fact about OpenNebula",
+    ]);
   });
 });
 

@@ -74,11 +74,15 @@ function walkTree(node: Node, visit: (node: Node, parent: Node | undefined) => v
   }
 }
 
-function parse(file: string, source: string): Node {
+function parseWithComments(file: string, source: string): { program: Node; comments: Array<{ value: string; start: number }> } {
   const result = parseSync(file, source);
   const error = result.errors[0];
   if (error) throw new Error(`${file}: cannot be parsed: ${error.message}`);
-  return result.program as unknown as Node;
+  return { program: result.program as unknown as Node, comments: result.comments };
+}
+
+function parse(file: string, source: string): Node {
+  return parseWithComments(file, source).program;
 }
 
 function lineAt(source: string, offset: number): number {
@@ -322,16 +326,45 @@ function isReference(node: Node, parent: Node | undefined): boolean {
   }
 }
 
-/** Runs both checks over every source file of the repository at `root`. */
-export function houseRuleViolations(root: string): { layers: Violation[]; time: Violation[] } {
+// ---------------------------------------------------------------------------------------------
+// Citations
+
+/**
+ * What a comment may not cite: the design notes and research folder the project was started
+ * from live outside the repository, where a reader of the code cannot follow them.
+ */
+const OUTSIDE_CITATIONS: ReadonlyArray<[RegExp, string]> = [
+  [/DESIGN\.md/, 'DESIGN.md'],
+  [/\bresearch\/|\(research \d|\bresearch \d+\.\d/, 'the research notes'],
+  [/\bshared\/|\.\.\/shared\b/, 'shared/'],
+];
+
+/** Comments that cite a file outside the repository; cite docs/architecture.md or OpenNebula's own sources instead. */
+export function citationViolations(file: string, source: string): Violation[] {
+  const out: Violation[] = [];
+  for (const comment of parseWithComments(file, source).comments) {
+    for (const [pattern, what] of OUTSIDE_CITATIONS) {
+      const match = pattern.exec(comment.value);
+      if (!match) continue;
+      const line = lineAt(source, comment.start + 2 + match.index);
+      out.push({ file, line, message: `a comment cites ${what}, outside the repository; cite docs/architecture.md, or OpenNebula's own source for a fact about OpenNebula` });
+    }
+  }
+  return out;
+}
+
+/** Runs every check over every source file of the repository at `root`. */
+export function houseRuleViolations(root: string): { layers: Violation[]; time: Violation[]; citations: Violation[] } {
   const layers: Violation[] = [];
   const time: Violation[] = [];
+  const citations: Violation[] = [];
   for (const file of sourceFiles(root)) {
     const source = readSource(root, file);
     layers.push(...layerViolations(file, source));
     time.push(...timeViolations(file, source));
+    if (file !== 'ci/house-rules.ts' && file !== 'ci/house-rules.test.ts') citations.push(...citationViolations(file, source));
   }
-  return { layers, time };
+  return { layers, time, citations };
 }
 
 /** The repository this file sits in. */

@@ -4,7 +4,7 @@ import { transferFileHost } from '../opennebula/transfer-file.js';
 import type { TraceEvent } from './trace-event.js';
 
 /**
- * Puts the harness between the stack and its drivers, where DESIGN.md observes PROLOG (the TM
+ * Puts the harness between the stack and its drivers, where docs/architecture.md ("Stages, and where each boundary is observed") observes PROLOG (the TM
  * driver receives the prolog TRANSFER), BOOT (the VMM driver receives DEPLOY) and RUNNING (it
  * answers DEPLOY SUCCESS). The stack is not told: it launches drivers as before and gets the
  * same replies; each request and reply is also recorded as a trace event.

@@ -2,7 +2,7 @@ import type { Clock } from '../sim/clock.js';
 import type { StageName } from './stages.js';
 import type { StageStats } from './stats.js';
 
-/** How far the emulator fell behind its own schedule during the run (DESIGN.md, "Measuring honestly"). */
+/** How far the emulator fell behind its own schedule during the run (docs/architecture.md, "Lag"). */
 export interface Lag {
   clock: 'virtual' | 'scaled';
   /** timers that fired */

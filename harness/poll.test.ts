@@ -3,7 +3,7 @@ import { ErrorCode, fail, ok } from '../opennebula/errors.js';
 import type { StackEndpoint } from './endpoint.js';
 import { parseVmPool, pollVms, type PolledVm } from './poll.js';
 
-/** The first VM of a real OpenNebula 7 head node's vmpool.info answer (research/opennebula-samples/vmpool-info.xml). */
+/** The first VM of a real OpenNebula 7 head node's vmpool.info answer (opennebula/test-support/samples/vmpool-info.xml). */
 const REAL_SAMPLE =
   '<VM_POOL>' +
   '<VM><ID>19</ID><UID>0</UID><GID>0</GID><UNAME>oneadmin</UNAME><GNAME>oneadmin</GNAME><NAME>scale-vm-19</NAME><LAST_POLL>0</LAST_POLL><STATE>3</STATE><LCM_STATE>3</LCM_STATE><RESCHED>0</RESCHED><STIME>1795610446</STIME><ETIME>0</ETIME><DEPLOY_ID>dummyhost0:scale-vm-19:dummy</DEPLOY_ID><TEMPLATE><CPU>0.1</CPU><MEMORY>64</MEMORY><VCPU>1</VCPU></TEMPLATE><MONITORING/><USER_TEMPLATE/><HISTORY_RECORDS><HISTORY><OID>19</OID><SEQ>0</SEQ><HOSTNAME><![CDATA[dummyhost0]]></HOSTNAME><HID>0</HID><CID>0</CID><DS_ID>0</DS_ID><VM_MAD><![CDATA[dummy]]></VM_MAD><TM_MAD><![CDATA[local]]></TM_MAD><ACTION><![CDATA[0]]></ACTION></HISTORY></HISTORY_RECORDS></VM>' +

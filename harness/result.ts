@@ -6,7 +6,7 @@ import { STAGES, type StageName } from './stages.js';
 import type { Sample, StageStats } from './stats.js';
 
 /**
- * Exit codes keep verdicts apart (DESIGN.md): a user's CI can tell a slow stack from a broken test.
+ * Exit codes keep verdicts apart (docs/architecture.md, "Exit codes"): a user's CI can tell a slow stack from a broken test.
  */
 export const ExitCode = {
   /** every budget held and no detector fired */

@@ -195,7 +195,7 @@ async function registerHosts(stack: LaunchedStack, names: readonly string[]): Pr
 }
 
 /**
- * Schedulers only place VMs on monitored hosts (research 2.4), so the burst waits until every
+ * Schedulers only place VMs on monitored hosts (mm_sched takes `HOST[STATE=1 or STATE=2]`), so the burst waits until every
  * host is. Polls back off (1 s, 2 s, ... 30 s) so a 10,000-host cloud monitored 15 hosts at a time
  * is not polled thousands of times.
  */

@@ -81,7 +81,7 @@ export const ScenarioSchema = z.strictObject({
   /** seed of every random draw: same seed, same trace, bit for bit (virtual clock) */
   seed: z.int().min(0).max(LIMITS.seed).default(1),
   clock: z.string().refine((v) => parseClock(v) !== undefined, { message: `expected ${CLOCK_FORMS}` }).default('virtual'),
-  /** where the stack runs (DESIGN.md "Launch modes"); only embedded so far */
+  /** where the stack runs (docs/architecture.md, "Seams"); only embedded so far */
   launch: z.enum(['embedded']).default('embedded'),
   hosts: hostsSchema.default({ count: 16, cores: 8, memoryMiB: 24_576, prefix: 'host' }),
   vms: z

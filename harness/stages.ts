@@ -2,7 +2,7 @@ import { Sample } from './stats.js';
 import type { TraceEvent } from './trace-event.js';
 
 /**
- * Stage boundaries (DESIGN.md, "Stages"), each observed outside the stack so the same trace
+ * Stage boundaries (docs/architecture.md, "Stages, and where each boundary is observed"), each observed outside the stack so the same trace
  * works against a real OpenNebula:
  *
  *   START    the harness sends the allocate (its intended submit time)

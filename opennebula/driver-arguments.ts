@@ -1,9 +1,9 @@
 /**
  * A MAD's ARGUMENTS string (oned.conf `VM_MAD`/`TM_MAD`, monitord.conf `IM_MAD`), read and
  * written. oned hands the whole string to the driver as ONE argv element and the shell wrapper
- * re-splits it (research/opennebula.md 5.1), so the reader takes the text or its words alike.
+ * re-splits it, so the reader takes the text or its words alike.
  *
- * OpenNebula's own flags (one_vmm_exec.rb, one_tm.rb, one_im_exec.rb; research 5.4):
+ * OpenNebula's own flags (one_vmm_exec.rb, one_tm.rb, one_im_exec.rb):
  *   -t, --threads N     actions run at once (default 15)
  *   -p, --parallel      VMM: several actions per host at once; without it one per host
  *   -r, --retries N     -w, --timeout N     -s, --shell SHELL     -l, --local ACTIONS

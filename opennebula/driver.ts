@@ -1,6 +1,6 @@
 /**
  * The seam between a head node and its drivers, shaped after OpenNebula's MAD actions
- * (research/opennebula.md section 5) so that the MAD line protocol can later be put in between
+ * (OpenNebula's driver protocol) so that the MAD line protocol can later be put in between
  * without touching either side:
  *
  *   oned -> driver   `TRANSFER <vid> <transfer file>`          TM

@@ -1,5 +1,5 @@
 /**
- * XML-RPC result arrays and error codes (include/Request.h; research/opennebula.md 1.2-1.3).
+ * XML-RPC result arrays and error codes (include/Request.h).
  * Success is `[true, value, 0]`; failure `[false, "[method] message", code]` (4.4 shape; 6.x/7.x
  * append the object id and a replication index, which our callers never need).
  */

@@ -12,7 +12,7 @@ import {
   parseOnedLine,
 } from './mad-message.js';
 
-// Lines as oned 7.5.80 and its drivers wrote them (research/mad-transcripts/*.log), byte for byte;
+// Lines as oned 7.5.80 and its drivers wrote them (captured on a head node running the dummy drivers), byte for byte;
 // the DEPLOY payload is cut after 120 base64 characters.
 const deploy0 = 'DEPLOY  0 PFZNTV9EUklWRVJfQUNUSU9OX0RBVEE+PEhPU1Q+ZHVtbXlob3N0MDwvSE9TVD48TUlHUl9IT1NULz48REVQTE9ZX0lELz48TE9DQUxfREVQTE9ZTUVOVF9GSUxFPi92YXIvbGliL29uZS92bXMvMC9';
 const onedLines = {

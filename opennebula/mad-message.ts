@@ -1,6 +1,6 @@
 /**
  * The MAD line protocol between oned and its drivers (one line per message on the driver's
- * stdin/stdout; research/opennebula.md section 5, checked against captured oned 7.5 traffic):
+ * stdin/stdout, as OpenNebula's Ruby driver framework speaks it, checked against captured oned 7.5 traffic):
  *
  *   oned -> driver   `INIT`, `FINALIZE`
  *                    oned 7: `<ACTION> <STATUS> <ID> <PAYLOAD>` with an EMPTY status, hence two

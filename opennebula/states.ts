@@ -1,6 +1,5 @@
 /**
- * VM and host states as OpenNebula numbers them (include/VirtualMachine.h, share/doc/xsd/host.xsd;
- * research/opennebula.md section 2). Numbers are the wire: they appear in XML and in filters.
+ * VM and host states as OpenNebula numbers them (include/VirtualMachine.h, share/doc/xsd/host.xsd). Numbers are the wire: they appear in XML and in filters.
  */
 
 export const VmState = {

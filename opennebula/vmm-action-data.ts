@@ -1,6 +1,6 @@
 /**
  * VMM_DRIVER_ACTION_DATA: the document oned sends, base64 on one line, as the payload of every
- * VMM action (`DEPLOY  17 PFZNTV9...`; research/opennebula.md 5.3, captured from oned 7.5):
+ * VMM action (`DEPLOY  17 PFZNTV9...`; VirtualMachineManager.cc format_message, captured from oned 7.5):
  *
  *   <VMM_DRIVER_ACTION_DATA><HOST>h</HOST><MIGR_HOST/><DEPLOY_ID/><LOCAL_DEPLOYMENT_FILE>..
  *   </LOCAL_DEPLOYMENT_FILE><REMOTE_DEPLOYMENT_FILE>..</REMOTE_DEPLOYMENT_FILE><CHECKPOINT_FILE/>

@@ -1,7 +1,7 @@
 /**
  * The one source of time for sim/, adapters/ and stack/. Everything that waits or stamps a time
  * goes through a Clock, so the same code runs in deterministic virtual time and in scaled real
- * time (DESIGN.md, "Two clocks, one code path").
+ * time (docs/architecture.md, "Two clocks").
  */
 
 /** A pending callback that can be called off. Cancelling twice, or after it fired, is harmless. */

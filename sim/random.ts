@@ -6,8 +6,8 @@ import { z } from 'zod';
  * Seeded randomness for a run. One `Random(seed)` hands out independent streams named by what
  * they are about (`rng.stream('vm', 17, 'tm.clone', 0)`): each stream's generator state is a hash
  * of (seed, key parts), so a stream's draws depend on nothing but its name. Adding a host or a VM,
- * or creating streams in another order, never changes anyone else's draws (DESIGN.md, "Two
- * clocks, one code path").
+ * or creating streams in another order, never changes anyone else's draws
+ * (docs/architecture.md, "Determinism").
  */
 
 /** One part of a stream's name. Numbers are named by their decimal text: `17` and `'17'` are the same part. */

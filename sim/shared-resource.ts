@@ -3,7 +3,7 @@ import { IndexedHeap } from './indexed-heap.js';
 import type { AbortSignalLike } from './stop-signal.js';
 
 /**
- * The one contention primitive (DESIGN.md, "The host model"): a processor-sharing (fluid)
+ * The one contention primitive (docs/architecture.md, "The host model"): a processor-sharing (fluid)
  * server. `capacity` units per emulated second are split equally among the active consumers,
  * each capped at its `maxRate`, the surplus of the capped ones shared by the others
  * (water-filling). A consumer leaves when its `amount` is served.

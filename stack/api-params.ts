@@ -1,6 +1,6 @@
 /**
  * Parameter checks as xmlrpc-c's paramList.getInt/getString/getBoolean make them. oned answers a
- * wrongly typed or missing parameter with an XML-RPC fault (probably -501, research 1.1); the
+ * wrongly typed or missing parameter with an XML-RPC fault (probably xmlrpc-c's -501, a type error); the
  * method table answers `[false, "[method] ...", XML_RPC_API]` instead, so an in-process caller
  * gets the same result array shape as for every other refusal. The XML-RPC front end may turn
  * these into faults. Extra trailing parameters are ignored, as oned ignores them.

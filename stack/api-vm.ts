@@ -1,6 +1,6 @@
 /**
  * one.vm.* and one.vmpool.*: allocate, info, deploy, action and the pool listings, with the
- * arguments, checks and messages of oned 7 (research 1.4-1.6), plus the 4.4 action names.
+ * arguments, checks and messages of oned 7 (its XML-RPC API reference), plus the 4.4 action names.
  */
 import { ErrorCode, fail, ok, type ApiResult } from '../opennebula/errors.js';
 import { LcmState, VmState, vmDisplayState } from '../opennebula/states.js';
@@ -224,7 +224,7 @@ function vmAction(node: HeadNode, vm: VmRecord, action: 'terminate' | 'terminate
 
 /**
  * one.vmpool.info / infoextended(filter, start, end, state, query), read as oned 7 reads them
- * (research 1.6): ownership filter (only oneadmin, uid 0, owns VMs here), id range when end >= -1
+ * (RequestManagerPoolInfoFilter.cc): ownership filter (only oneadmin, uid 0, owns VMs here), id range when end >= -1
  * or pagination (offset start, page size -end) when end < -1, state -2 all / -1 all but DONE /
  * exactly that state, newest first (API_LIST_ORDER DESC). A query needs MySQL's JSON functions,
  * which this head node, like oned on SQLite, does not have.

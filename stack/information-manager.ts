@@ -1,5 +1,5 @@
 /**
- * The Information Manager as 4.4 ran it (research 5.7): every MANAGER_TIMER it picks at most
+ * The Information Manager as 4.4 ran it (InformationManager.cc, oned.conf): every MANAGER_TIMER it picks at most
  * HOST_PER_INTERVAL hosts not monitored for MONITORING_INTERVAL, least recently monitored first,
  * and sends each an IM MONITOR. A new host is INIT until its first answer: MONITORED on success,
  * ERROR on failure. Only MONITORED hosts are offered to the scheduler, so this pace is also how

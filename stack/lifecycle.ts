@@ -1,6 +1,6 @@
 /**
  * The Dispatch Manager and Life-Cycle Manager of oned, for the deploy and terminate paths
- * (research 2.3): the VM state machine, its history record and its host's capacity, driven by
+ * (LifeCycleActions.cc, DispatchManagerActions.cc): the VM state machine, its history record and its host's capacity, driven by
  * the TM's and VMM's replies. States and failure states follow 7.x, which our documents follow.
  */
 import type { Clock } from '../sim/clock.js';
@@ -108,7 +108,7 @@ export class Lifecycle {
       this.setState(vm, VmState.ACTIVE, LcmState.PROLOG_FAILURE);
       return;
     }
-    // RSTIME is stamped when BOOT starts, not when the VM reaches RUNNING (research 3.3)
+    // RSTIME is stamped when BOOT starts, not when the VM reaches RUNNING, as oned does
     record.rstime = now;
     this.setState(vm, VmState.ACTIVE, LcmState.BOOT);
     this.track(this.deps.vmm.deploy(vm, record.hostname), (r) => this.deployDone(vm, r));

@@ -1,5 +1,5 @@
 /**
- * Profiles: named sets of reference-stack knobs, as data (DESIGN.md "profile"). Knob names are
+ * Profiles: named sets of reference-stack knobs, as data (README.md, "Profiles and pathologies"). Knob names are
  * OpenNebula's own where it has one (sched.conf, oned.conf), so a profile reads like the files it
  * stands for. Times are emulated seconds, as in those files, except the API service times, which
  * are emulated milliseconds (`...Ms`).
@@ -47,7 +47,7 @@ export const schedulerKnobsSchema = z.strictObject({
   RERANK_PER_DISPATCH: z.boolean(),
 });
 
-/** 4.4's information manager (oned.conf; research 5.7). */
+/** 4.4's information manager (oned.conf). */
 export const monitoringKnobsSchema = z.strictObject({
   /** seconds between information-manager timer runs */
   MANAGER_TIMER: seconds,
@@ -113,7 +113,7 @@ const allPathologies = (on: boolean): Record<Pathology, boolean> =>
 
 /**
  * OpenNebula 4.4 as the study installed it: sched.conf and oned.conf defaults of that release.
- * API service times are assumptions (no latency was published for 4.4, research 6.4): a write
+ * API service times are assumptions (4.4's large-deployment guide publishes none): a write
  * call of some tens of ms on the SQLite back end of the time, and a pool dump of about 50 us per
  * VM, which gives 6.10's published 0.78 s for a 20,000-VM vmpool.info.
  */
@@ -133,7 +133,7 @@ export const OPENNEBULA_4_4: StackProfile = {
   monitoring: { MANAGER_TIMER: 15, HOST_PER_INTERVAL: 15, MONITORING_INTERVAL: 60 },
   tm: { threads: 15 },
   // The study's install ran the VMM with -t 10; the shipped 4.4 oned.conf says "-t 15 -r 0 kvm"
-  // and 10 is only the Ruby base-class default (research 4.4).
+  // and 10 is only the Ruby base-class default.
   vmm: { threads: 10 },
   // one_im_ssh ran with "-r 3 -t 15"
   im: { threads: 15 },
@@ -164,7 +164,7 @@ export const OPTIMIZED: StackProfile = {
   tm: { threads: 128 },
   vmm: { threads: 32 },
   im: { threads: 32 },
-  // MAX_CONN as the scalability guide recommends for large deployments (research 6)
+  // MAX_CONN as the scalability guide recommends for large deployments
   api: { MAX_CONN: 240, callMs: 2, methodMs: { 'one.vm.allocate': 10, 'one.template.instantiate': 10 }, poolObjectMs: 0.01 },
   pathologies: allPathologies(false),
 };

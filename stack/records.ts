@@ -1,6 +1,6 @@
 /**
  * The head node's objects as plain data: what oned keeps in its pools and renders into the VM and
- * HOST documents (research 3). Times are epoch seconds (`time(0)`), 0 meaning "not yet", exactly
+ * HOST documents (vm.xsd, host.xsd). Times are epoch seconds (`time(0)`), 0 meaning "not yet", exactly
  * as the documents carry them.
  */
 import type {

@@ -1,6 +1,6 @@
 /**
  * The reference stack: our own head node, faithful to OpenNebula's deploy path knob for knob,
- * with every known pathology switchable (DESIGN.md "The reference stack"). It is reached only
+ * with every known pathology switchable (docs/architecture.md, "The reference stack"). It is reached only
  * through its API method table, and reaches its drivers only through opennebula/driver.ts.
  *
  *   const stack = new ReferenceStack({ clock, profile: resolveProfile('opennebula-4.4'), launcher });
@@ -171,7 +171,7 @@ export function madArguments(profile: StackProfile): MadArguments {
   };
 }
 
-/** The hosts mm_sched considers: `/HOST_POOL/HOST[STATE=1 or STATE=2]` (research 2.4). */
+/** The hosts mm_sched considers: `/HOST_POOL/HOST[STATE=1 or STATE=2]`. */
 function schedulableHosts(hosts: HostPool): HostShare[] {
   const out: HostShare[] = [];
   for (const h of hosts.values()) {

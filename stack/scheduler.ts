@@ -1,5 +1,5 @@
 /**
- * The scheduler, as 4.4's mm_sched ran beside oned (research 4.1): every SCHED_INTERVAL it loads
+ * The scheduler, as 4.4's mm_sched ran beside oned (sched.conf, SchedulerTemplate.cc): every SCHED_INTERVAL it loads
  * up to MAX_VM pending VMs and the monitored hosts, ranks the hosts by the policy, and dispatches
  * VMs oldest first by calling one.vm.deploy through the API, stopping at MAX_DISPATCH per cycle
  * and MAX_HOST per host. A VM no host takes stays PENDING with a SCHED_MESSAGE saying why.

@@ -1,6 +1,6 @@
 /**
  * The Transfer Manager: writes a VM's transfer file (one TM action per line, as 4.4's
- * TransferManager.cc wrote them; research 5.5) and hands it to the TM driver, which queues it on
+ * TransferManager.cc wrote them) and hands it to the TM driver, which queues it on
  * its own workers (`-t`), as a MAD process does. CONTEXT travels in the prolog as in 4.4 (7.x moved it into the VMM's TM_COMMAND).
  */
 import { failure, type MadReply, type TransferDriver, type TransferRequest } from '../opennebula/driver.js';

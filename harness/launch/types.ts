@@ -4,7 +4,7 @@ import type { StackEndpoint } from '../endpoint.js';
 import type { ResolvedScenario } from '../scenario.js';
 
 /**
- * A launch mode (DESIGN.md "Launch modes") decides where the stack runs and how its drivers
+ * A launch mode (docs/architecture.md, "Seams") decides where the stack runs and how its drivers
  * reach the host farm. The farm and the collector always live in the harness process; the
  * launch hands the stack a way to its drivers and gives the harness a way to the stack's API.
  */
