@@ -1,5 +1,5 @@
 /**
- * A MAD driver process's side of the line protocol (opennebula/mad-message.ts; research 5.1-5.6):
+ * A MAD driver process's side of the line protocol (opennebula/mad-message.ts):
  * what `stampede driver tm|vmm|im` runs on its stdin and stdout, for oned (7.x or 4.4), for
  * onemonitord, or for our reference stack in process mode alike.
  *

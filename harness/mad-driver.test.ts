@@ -12,7 +12,7 @@ import { StampedeChild } from './test-support/mad-child.js';
 
 /**
  * The recorded conversations of a real oned 7.5 with its dummy drivers (test-support/mad-transcripts)
- * and the 4.4 spelling (research/opennebula.md 5.2), played to `stampede driver tm|vmm|im`:
+ * and the 4.4 spelling (4.4's OpenNebulaDriver.rb), played to `stampede driver tm|vmm|im`:
  * each reply must have the shape of the real one (action, result, id, and what kind of info).
  */
 const here = (name: string): URL => new URL(`./test-support/mad-transcripts/${name}`, import.meta.url);
@@ -172,7 +172,7 @@ describe('stampede driver: the 4.4 spelling (no status field)', () => {
       d.send(`SHUTDOWN 17 ${encodeVmmActionData({ action: 'SHUTDOWN', vmId: 17, host: 'dummyhost0', deployId, vm })}`);
       return [first, second, await d.next((l) => l.startsWith('SHUTDOWN'))];
     });
-    // research 5.2: `INIT SUCCESS - -`, `DEPLOY SUCCESS 17 host01:vm-17:dummy`, `SHUTDOWN SUCCESS 17 -`
+    // 4.4's spelling: `INIT SUCCESS - -`, `DEPLOY SUCCESS 17 host01:vm-17:dummy`, `SHUTDOWN SUCCESS 17 -`
     expect([init, shape(deployed!), shut]).toEqual(['INIT SUCCESS - -', shape('DEPLOY SUCCESS 17 host01:vm-17:dummy'), 'SHUTDOWN SUCCESS 17 -']);
   }, 120_000);
 

@@ -1,6 +1,6 @@
 /**
- * The IM driver's messages on onemonitord's hop (OpenNebula 5.12+; research/opennebula.md 5.2
- * and the oned 7.5 capture): requests `START_MONITOR - <hid> <timestamp> <payload>` and
+ * The IM driver's messages on onemonitord's hop (OpenNebula 5.12+,
+ * as the oned 7.5 capture shows): requests `START_MONITOR - <hid> <timestamp> <payload>` and
  * `STOP_MONITOR ...`, replies `START_MONITOR SUCCESS <hid> <unix time> <payload>`, every payload
  * zlib-compressed then base64. START_MONITOR carries `<MONITOR_DRIVER_ACTION><HOST><ID>..<NAME>..`;
  * its reply `<MONITOR_MESSAGES>` whose children (SYSTEM_HOST, MONITOR_HOST, STATE_VM, EXEC_VM,

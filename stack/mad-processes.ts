@@ -1,6 +1,6 @@
 /**
  * The reference stack's drivers as child processes, started and spoken to as oned does
- * (opennebula/mad-message.ts; research 5.1): each MAD is exec'd with its ARGUMENTS as ONE argv
+ * (opennebula/mad-message.ts): each MAD is exec'd with its ARGUMENTS as ONE argv
  * element, stdin and stdout as pipes; `INIT` and a wait for `INIT SUCCESS`; one request line per
  * action, replies matched by action and id in whatever order they come; `FINALIZE` at the end.
  * So the reference stack and a real oned drive the same driver executables.
