@@ -101,7 +101,8 @@ function element(name: string, value: string): string {
   return `<${name}>${cdata(value)}</${name}>`;
 }
 
-function shortTemplateXml(template: Template): string {
+/** The TEMPLATE of a short body: CPU, MEMORY, VCPU and the short DISK, NIC and GRAPHICS. */
+export function shortTemplateXml(template: Template): string {
   let out = `<TEMPLATE><CPU>${escapeXml(getSingle(template, 'CPU') ?? '')}</CPU><MEMORY>${escapeXml(getSingle(template, 'MEMORY') ?? '')}</MEMORY>`;
   const vcpu = getSingle(template, 'VCPU');
   if (vcpu !== undefined) out += `<VCPU>${escapeXml(vcpu)}</VCPU>`;
@@ -171,8 +172,11 @@ function shortHistoryXml(h: ShortHistory, oid: number): string {
   );
 }
 
-/** One VM's short body (one.vmpool.info), `last` its last history record. */
-export function shortBodyXml(vm: ShortVm, last: ShortHistory | undefined): string {
+/**
+ * One VM's short body (one.vmpool.info), `last` its last history record; `templateXml` is
+ * shortTemplateXml(vm.template), for a caller that already has it.
+ */
+export function shortBodyXml(vm: ShortVm, last: ShortHistory | undefined, templateXml = shortTemplateXml(vm.template)): string {
   return (
     `<VM><ID>${vm.id}</ID><UID>${vm.uid}</UID><GID>${vm.gid}</GID>` +
     `<UNAME>${escapeXml(vm.uname)}</UNAME><GNAME>${escapeXml(vm.gname)}</GNAME><NAME>${escapeXml(vm.name)}</NAME>` +
@@ -180,7 +184,7 @@ export function shortBodyXml(vm: ShortVm, last: ShortHistory | undefined): strin
     `<RESCHED>${vm.resched ?? 0}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>` +
     `<DEPLOY_ID>${escapeXml(vm.deployId)}</DEPLOY_ID>` +
     (vm.lock === undefined ? '' : `<LOCK><LOCKED>${vm.lock.locked}</LOCKED></LOCK>`) +
-    `${shortTemplateXml(vm.template)}${shortMonitoringXml(vm.monitoring ?? [])}${shortUserTemplateXml(vm.userTemplate)}` +
+    `${templateXml}${shortMonitoringXml(vm.monitoring ?? [])}${shortUserTemplateXml(vm.userTemplate)}` +
     (last === undefined ? '<HISTORY_RECORDS/>' : `<HISTORY_RECORDS>${shortHistoryXml(last, last.oid ?? vm.id)}</HISTORY_RECORDS>`) +
     '</VM>'
   );

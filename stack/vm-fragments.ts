@@ -9,7 +9,7 @@
  * since the lifecycle changes a record in place). No code that changes a VM has to remember to
  * tell the cache, and a stale answer cannot happen.
  */
-import { shortBodyXml } from '../opennebula/vm-xml.js';
+import { shortBodyXml, shortTemplateXml } from '../opennebula/vm-xml.js';
 import type { Template } from '../opennebula/template.js';
 import type { HistoryRecord, VmRecord } from './records.js';
 
@@ -41,6 +41,8 @@ class Fragment {
     vm: VmRecord,
     readonly last: HistoryRecord | undefined,
     readonly xml: string,
+    /** shortTemplateXml(template): a state change renders the body again, not its TEMPLATE */
+    readonly templateXml: string,
   ) {
     this.uid = vm.uid;
     this.gid = vm.gid;
@@ -95,6 +97,11 @@ class Fragment {
 export class ShortBodies {
   /** by VM id (ids are dense and never reused) */
   private readonly fragments: Array<Fragment | undefined> = [];
+  /**
+   * TEMPLATE fragments by text: VMs of one template write the same one, and share one string.
+   * Bounded, as a generator of unique templates must not grow the head node without end.
+   */
+  private readonly templates = new Map<string, string>();
 
   /** The VM's short body, as renderVmPool(..., 'short') writes it for the VM's document. */
   of(vm: VmRecord): string {
@@ -103,11 +110,21 @@ export class ShortBodies {
     const fragments = this.fragments;
     const known = vm.id < fragments.length ? fragments[vm.id] : undefined;
     if (known !== undefined && known.shows(vm, last)) return known.xml;
-    const xml = shortBodyXml(vm, last);
+    const templateXml = known !== undefined && known.template === vm.template ? known.templateXml : this.shared(shortTemplateXml(vm.template));
+    const xml = shortBodyXml(vm, last, templateXml);
     // flat now, while its pieces are young: a kept rope would hold them all until a join
     xml.charCodeAt(0);
     while (fragments.length <= vm.id) fragments.push(undefined);
-    fragments[vm.id] = new Fragment(vm, last, xml);
+    fragments[vm.id] = new Fragment(vm, last, xml, templateXml);
     return xml;
+  }
+
+  private shared(templateXml: string): string {
+    const known = this.templates.get(templateXml);
+    if (known !== undefined) return known;
+    if (this.templates.size >= 256) this.templates.clear();
+    templateXml.charCodeAt(0);
+    this.templates.set(templateXml, templateXml);
+    return templateXml;
   }
 }
