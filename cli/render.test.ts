@@ -11,7 +11,7 @@ describe('renderResult', () => {
     expect(lines[6]).toBe('total              4  30.1  30.0  38.8  38.8');
     expect(text).toContain('  ok    total p95 < 80s          38.8 s\n');
     expect(text).toContain('  FAIL  failed == 0              1 VM\n');
-    expect(text).toContain('       1  failed     PROLOG-BOOT: TRANSFER: CLONE | qcow2 failed (e.g. VM 2)\n');
+    expect(text).toContain('       1  failed     PROLOG-BOOT: TRANSFER: CLONE | qcow2 failed (e.g. VM 2 on host-02)\n');
     expect(lines.at(-2)).toBe('Emulator lag: none (virtual clock, 1234 timers).');
     expect(lines.at(-1)).toBe('6 VMs requested: 4 up, 1 failed, 1 timed out; total mean 30.1 s, p95 38.8 s; 2 of 3 budgets failed (exit 1)');
   });
@@ -30,6 +30,13 @@ describe('renderResult', () => {
     expect(noisy).toContain(
       'Emulator lag: timers fired late by mean 30.0 ms, p99 90.0 ms, max 120.0 ms (emulated; scaled clock, 10 timers). Warning: emulator lag',
     );
+  });
+
+  it('shows figures that include cut-off VMs as lower bounds, and says what that means', () => {
+    const total = { count: 5, censored: 1, lowerBound: ['mean' as const, 'p95' as const, 'max' as const], min: 20, mean: 736.4, p50: 23, p90: 3600, p95: 3600, p99: 3600, max: 3600 };
+    const text = renderResult(sampleResult({ stages: { ...sampleResult().stages, total } }));
+    expect(text).toContain('total            5 (1 cut off)  >= 736.4  23.0  >= 3600.0  >= 3600.0\n');
+    expect(text).toContain('a figure that includes them is a lower bound (>=).');
   });
 
   it('colours verdicts only when asked', () => {

@@ -1,5 +1,5 @@
 import type { Result } from '../harness/result.js';
-import { TABLE_COLUMNS, groupFailures, lagLine, stageRows, summaryLine, textTable, verdictActual, verdictName } from '../reports/format.js';
+import { TABLE_COLUMNS, censoredNote, groupFailures, lagLine, stageRows, summaryLine, textTable, verdictActual, verdictName } from '../reports/format.js';
 
 const MAX_FAILURE_GROUPS = 5;
 
@@ -22,6 +22,8 @@ export function renderResult(result: Result, { color = false }: { color?: boolea
 
   const [header, ...rows] = textTable(TABLE_COLUMNS, stageRows(result.stages));
   out.push(paint('bold', `${header}   (emulated seconds)`), ...rows, '');
+  const note = censoredNote(result);
+  if (note) out.push(note, '');
 
   if (result.budgets.length > 0) {
     out.push(paint('bold', 'Budgets'));
@@ -36,9 +38,10 @@ export function renderResult(result: Result, { color = false }: { color?: boolea
 
   if (result.failures.length > 0) {
     const groups = groupFailures(result.failures);
-    out.push(paint('bold', `VMs not up: ${result.vms.failed} failed, ${result.vms.timedOut} timed out`));
+    const cut = result.interrupted ? 'cut off  ' : 'timed out';
+    out.push(paint('bold', `VMs not up: ${result.vms.failed} failed, ${result.vms.timedOut} ${result.interrupted ? `cut off by ${result.interrupted.signal}` : 'timed out'}`));
     for (const g of groups.slice(0, MAX_FAILURE_GROUPS)) {
-      out.push(`  ${String(g.count).padStart(6)}  ${g.outcome === 'failed' ? 'failed   ' : 'timed out'}  ${g.stage}: ${g.reason} (e.g. VM ${g.examples[0]})`);
+      out.push(`  ${String(g.count).padStart(6)}  ${g.outcome === 'failed' ? 'failed   ' : cut}  ${g.stage}: ${g.reason} (e.g. ${g.examples[0]})`);
     }
     if (groups.length > MAX_FAILURE_GROUPS) out.push(`  ... ${groups.length - MAX_FAILURE_GROUPS} more reasons in result.json`);
     out.push('');

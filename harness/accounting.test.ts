@@ -72,6 +72,32 @@ describe('account', () => {
     ]);
   });
 
+  it('takes a timed-out VM\'s stage from the last boundary seen, and names a stack ahead of its drivers', () => {
+    const tracer = new Tracer({ vms: 3 });
+    for (let index = 0; index < 3; index += 1) {
+      tracer.record({ t: 0, type: 'submit', index });
+      tracer.record({ t: 1, type: 'answer', index, vmId: index });
+    }
+    deployedTo(tracer, 0, 'prolog'); // the stack says BOOT, but its DEPLOY never reached a driver
+    deployedTo(tracer, 1, 'boot');
+    const polled = new Map<number, PolledVm>([
+      [0, { id: 0, state: 3, lcmState: 2, host: 'host-01' }],
+      [1, { id: 1, state: 3, lcmState: 2, host: 'host-01' }],
+      [2, { id: 2, state: 1, lcmState: 0, schedMessage: 'Wed Nov 25 13:26:22 2026: [HOST] Not enough CPU on hosts: 0,1' }],
+    ]);
+    expect(account(tracer, polled).failures.map((f) => [f.vmId, f.stage, f.host, f.state, f.reason])).toEqual([
+      [0, 'PROLOG-BOOT', 'host-01', 'BOOT', 'no NET-MSG by the deadline; the stack shows BOOT but no DEPLOY reached a VMM driver'],
+      [1, 'BOOT-RUNNING', 'host-01', 'BOOT', 'no NET-MSG by the deadline'],
+      [2, 'PENDING-PROLOG', null, 'PENDING', 'no NET-MSG by the deadline: never placed; the scheduler says "[HOST] Not enough CPU on hosts: 0,1"'],
+    ]);
+    // interrupted: the same VMs, cut off by the signal rather than the deadline
+    expect(account(tracer, polled, { interruptedBy: 'SIGINT' }).failures.map((f) => f.reason)).toEqual([
+      'cut off by the interruption (SIGINT); the stack shows BOOT but no DEPLOY reached a VMM driver',
+      'cut off by the interruption (SIGINT)',
+      'cut off by the interruption (SIGINT): never placed; the scheduler says "[HOST] Not enough CPU on hosts: 0,1"',
+    ]);
+  });
+
   it('keeps up + failed + timed out equal to the number requested for any trace', () => {
     const event = (n: number): fc.Arbitrary<TraceEvent> =>
       fc.oneof(

@@ -1,7 +1,7 @@
 import { LcmState, VmState, vmDisplayState } from '../opennebula/states.js';
 import type { VmCounts } from './budgets.js';
 import type { PolledVm } from './poll.js';
-import type { StageName } from './stages.js';
+import { STAGES, type StageName } from './stages.js';
 import { Phase, stageOfPhase, type FailureNote } from './trace.js';
 
 /** What accounting needs of the trace; the Tracer provides it. */
@@ -10,6 +10,16 @@ export interface TimelineView {
   vmIdOf(index: number): number | undefined;
   phaseOf(index: number): Phase;
   failureOf(index: number): FailureNote | undefined;
+  /** the host the VM's last driver action or guest event named */
+  hostOfVm(index: number): string | undefined;
+}
+
+/** How the run ended for the VMs still on their way, and what the harness knows of their fit. */
+export interface CutOff {
+  /** null: the deadline; else the signal that interrupted the run */
+  interruptedBy: string | null;
+  /** why the scenario's VM fits no host at all, e.g. "needs 32768 MiB of memory, the largest host has 24576 MiB" */
+  fitsNoHost?: string | undefined;
 }
 
 /** A VM that did not come up: failed with its reason, or timed out in its last state. */
@@ -20,6 +30,8 @@ export interface VmFailure {
   vmId: number | null;
   outcome: 'failed' | 'timedOut';
   reason: string;
+  /** the host it was last placed on (the trace's, else the stack's); null when it never was */
+  host: string | null;
   /** the stage it was in */
   stage: StageName;
   /** its last state: the stack's, when polled, else as traced */
@@ -61,9 +73,21 @@ const EXAMPLES = 20;
  * 5. Not polled (no id, poll failed, or missing from the pool): failed if the trace's last word
  *    is a failure, else timed out in its traced phase.
  *
+ * A timed-out VM's stage is the one that starts at the last boundary the harness or a driver
+ * saw (harness/stages.ts), never the stack's word: the stack's polled state cross-checks it, and
+ * a stack ahead of its drivers (BOOT, but no DEPLOY reached a driver) is named in the reason. A VM
+ * whose last attempt failed and that the stack has not given up on waits to be placed again:
+ * PENDING-PROLOG. Its reason says how the run ended (the deadline, or the signal that interrupted
+ * it) and, for a VM never placed, why: the VM fits no host, or the scheduler's SCHED_MESSAGE.
+ *
  * The three counts add up to the number requested: checked here, always.
  */
-export function account(view: TimelineView, polled: ReadonlyMap<number, PolledVm> = new Map()): Accounting {
+export function account(
+  view: TimelineView,
+  polled: ReadonlyMap<number, PolledVm> = new Map(),
+  cutOff: CutOff = { interruptedBy: null },
+): Accounting {
+  const ended = cutOff.interruptedBy === null ? 'no NET-MSG by the deadline' : `cut off by the interruption (${cutOff.interruptedBy})`;
   const vms: VmCounts = { requested: view.requested, up: 0, failed: 0, timedOut: 0 };
   const failures: VmFailure[] = [];
   const crossCheck: Accounting['crossCheck'] = { polled: 0, upButNotRunning: 0, examples: [] };
@@ -75,15 +99,19 @@ export function account(view: TimelineView, polled: ReadonlyMap<number, PolledVm
     const polledVm = id === undefined ? undefined : polled.get(id);
     if (polledVm) crossCheck.polled += 1;
     const note = view.failureOf(index);
+    const host = view.hostOfVm(index) ?? polledVm?.host ?? null;
     const failed = (reason: string, stage: StageName, state: string): void => {
       vms.failed += 1;
-      failures.push({ index, vmId, outcome: 'failed', reason, stage, state });
+      failures.push({ index, vmId, outcome: 'failed', reason, stage, host, state });
     };
     const timedOut = (state: string): void => {
       vms.timedOut += 1;
-      const last = note ? `; last failure: ${note.reason}` : '';
-      const stage = (polledVm && stageOfPolled(polledVm)) ?? (phase === Phase.FAILED && note ? note.stage : stageOfPhase(phase));
-      failures.push({ index, vmId, outcome: 'timedOut', reason: `no NET-MSG by the deadline${last}`, stage, state });
+      const stage = phase === Phase.FAILED ? 'PENDING-PROLOG' : stageOfPhase(phase);
+      const reason = [ended + unplaced(stage, host, polledVm, cutOff.fitsNoHost)];
+      const ahead = polledVm && stageOfPolled(polledVm);
+      if (ahead && STAGES.indexOf(ahead) > STAGES.indexOf(stage)) reason.push(`the stack shows ${state} but ${MISSING[stage]}`);
+      if (note) reason.push(`last failure: ${note.reason}`);
+      failures.push({ index, vmId, outcome: 'timedOut', reason: reason.join('; '), stage, host, state });
     };
 
     if (phase === Phase.UP) {
@@ -114,6 +142,27 @@ export function account(view: TimelineView, polled: ReadonlyMap<number, PolledVm
     );
   }
   return { vms, failures, crossCheck };
+}
+
+/** What a stack ahead of the trace claims that no driver (or the collector) saw. */
+const MISSING: Record<StageName, string> = {
+  'START-PENDING': 'the allocate was never answered',
+  'PENDING-PROLOG': 'no prolog TRANSFER reached a TM driver',
+  'PROLOG-BOOT': 'no DEPLOY reached a VMM driver',
+  'BOOT-RUNNING': 'no VMM driver answered DEPLOY SUCCESS',
+  'RUNNING-NET-MSG': 'no NET-MSG reached the collector',
+  total: 'no NET-MSG reached the collector',
+};
+
+/** OpenNebula's SCHED_MESSAGE starts with a ctime() stamp; without it, equal reasons group. */
+const CTIME = /^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /;
+
+/** Why a VM waiting for its first placement was never placed, when the harness or the stack can say. */
+function unplaced(stage: StageName, host: string | null, vm: PolledVm | undefined, fitsNoHost: string | undefined): string {
+  if (stage !== 'PENDING-PROLOG' || host !== null) return '';
+  if (fitsNoHost) return `: the VM fits no host (${fitsNoHost})`;
+  if (vm?.schedMessage) return `: never placed; the scheduler says "${vm.schedMessage.replace(CTIME, '')}"`;
+  return '';
 }
 
 function hasGivenUp(vm: PolledVm): boolean {

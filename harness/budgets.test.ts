@@ -89,6 +89,24 @@ describe('evaluateBudgets', () => {
 
   it('fails a budget on a stage no VM reached', () => {
     const [v] = evaluateBudgets(parseBudgets({ 'RUNNING-NET-MSG': 'p95 < 1h' }), { samples: samples([]), vms });
-    expect(v).toEqual({ stage: 'RUNNING-NET-MSG', expression: 'p95 < 1h', actual: null, pass: false, unit: 's', threshold: 3600 });
+    expect(v).toEqual({ stage: 'RUNNING-NET-MSG', expression: 'p95 < 1h', operator: '<', actual: null, lowerBound: false, pass: false, unit: 's', threshold: 3600 });
+  });
+
+  it('judges a lower bound conservatively: it holds a budget only when every larger value would', () => {
+    const s = samples([]);
+    s.total = Sample.fromMs([10_000, 20_000, 30_000], [40_000]); // one VM cut off after 40 s
+    const judged = evaluateBudgets(
+      parseBudgets({ total: ['mean < 20s', 'mean < 60s', 'max >= 30s', 'max > 50s', 'p50 < 25s', 'max == 40s', 'count == 4'] }),
+      { samples: s, vms },
+    );
+    expect(judged.map((v) => [v.expression, v.actual, v.lowerBound, v.pass])).toEqual([
+      ['mean < 20s', 25, true, false], // already broken
+      ['mean < 60s', 25, true, false], // may not hold: no pass
+      ['max >= 30s', 40, true, true], // holds for anything at or above 40 s
+      ['max > 50s', 40, true, false], // may hold: no pass either
+      ['p50 < 25s', 20, false, true], // the cut-off VM sorts above the median: exact
+      ['max == 40s', 40, true, false],
+      ['count == 4', 4, false, true],
+    ]);
   });
 });

@@ -1,36 +1,89 @@
+import { getSingle, parseTemplate } from '../opennebula/template.js';
 import type { Clock } from '../sim/clock.js';
 import { account } from './accounting.js';
-import { evaluateBudgets, type Budget } from './budgets.js';
+import { evaluateBudgets } from './budgets.js';
 import type { Environment } from './environment.js';
 import { lagOf } from './lag.js';
 import type { PolledVm } from './poll.js';
-import { buildResult, stageStats, type Finding, type JsonValue, type Result } from './result.js';
+import { buildResult, stageStats, type Finding, type Interruption, type JsonValue, type Result } from './result.js';
+import type { ResolvedScenario } from './scenario.js';
 import type { Tracer } from './trace.js';
+
+/** How a run ended, on the trace's timeline (emulated ms). */
+export interface Ending {
+  /** when the burst started; null when the run was interrupted before it */
+  burstAtMs: number | null;
+  endAtMs: number;
+  deadlineHit: boolean;
+  interrupted: Interruption | null;
+}
 
 /**
  * Turns a finished run into its Result: accounting from the trace and the final poll, stage
- * statistics from the timelines, budget verdicts, the emulator's lag, the exit code.
+ * statistics from the timelines (VMs the run cut off counted as censored at its end), budget
+ * verdicts, the emulator's lag, the exit code.
  */
 export function concludeRun(input: {
-  scenario: JsonValue;
+  resolved: ResolvedScenario;
   tracer: Tracer;
+  ending: Ending;
   /** the stack's view of our VMs at the end; empty when it could not be polled */
   polled?: ReadonlyMap<number, PolledVm>;
-  budgets: readonly Budget[];
   findings?: Finding[];
   clock: Pick<Clock, 'kind' | 'lag'>;
   environment: Environment;
 }): Result {
-  const accounting = account(input.tracer, input.polled);
-  const samples = input.tracer.boundaries.samples();
+  const { resolved, ending } = input;
+  const accounting = account(input.tracer, input.polled, {
+    interruptedBy: ending.interrupted?.signal ?? null,
+    fitsNoHost: fitsNoHost(resolved.scenario.vms.template, resolved.hosts),
+  });
+  const cutOff = accounting.failures.filter((f) => f.outcome === 'timedOut');
+  const samples = input.tracer.boundaries.samples({ atMs: ending.endAtMs, vms: cutOff });
   const stages = stageStats(samples);
+  const clock = resolved.clock.kind === 'virtual' ? 'virtual' : `scaled:${resolved.clock.scale}`;
   return buildResult({
-    scenario: input.scenario,
+    scenario: resolved.scenario as unknown as JsonValue,
+    run: {
+      name: resolved.scenario.name,
+      profile: resolved.profile.name,
+      seed: resolved.scenario.seed,
+      hosts: resolved.hosts.length,
+      clock,
+      burstAtMs: ending.burstAtMs,
+      endAtMs: ending.endAtMs,
+      deadlineMs: resolved.deadlineMs,
+      deadlineHit: ending.deadlineHit,
+    },
+    interrupted: ending.interrupted,
     accounting,
     stages,
-    verdicts: evaluateBudgets(input.budgets, { samples, vms: accounting.vms }),
+    verdicts: evaluateBudgets(resolved.budgets, { samples, vms: accounting.vms }),
     findings: input.findings ?? [],
     lag: lagOf(input.clock, stages),
     environment: input.environment,
   });
+}
+
+/**
+ * Why the scenario's VM fits on no host at all, even an empty one: its template's MEMORY (MiB)
+ * or CPU (cores) against the largest host's. Undefined when it fits somewhere, or when the
+ * template does not say (the stack then refuses it at allocate, which the trace records).
+ */
+export function fitsNoHost(template: string, hosts: ReadonlyArray<{ cores: number; memoryMiB: number }>): string | undefined {
+  let memoryMiB: number;
+  let cpu: number;
+  try {
+    const parsed = parseTemplate(template);
+    memoryMiB = Number(getSingle(parsed, 'MEMORY'));
+    cpu = Number(getSingle(parsed, 'CPU'));
+  } catch {
+    return undefined;
+  }
+  const largestMemory = Math.max(...hosts.map((h) => h.memoryMiB));
+  const largestCores = Math.max(...hosts.map((h) => h.cores));
+  const short: string[] = [];
+  if (memoryMiB > largestMemory) short.push(`needs ${memoryMiB} MiB of memory, the largest host has ${largestMemory} MiB`);
+  if (cpu > largestCores) short.push(`needs CPU ${cpu}, the largest host has ${largestCores} cores`);
+  return short.length === 0 ? undefined : short.join('; ');
 }

@@ -3,7 +3,7 @@ import { lagOf } from './lag.js';
 import { STAGES, type StageName } from './stages.js';
 import type { StageStats } from './stats.js';
 
-const stats = (p50: number | null): StageStats => ({ count: p50 === null ? 0 : 1, min: p50, mean: p50, p50, p90: p50, p95: p50, p99: p50, max: p50 });
+const stats = (p50: number | null): StageStats => ({ count: p50 === null ? 0 : 1, censored: 0, lowerBound: [], min: p50, mean: p50, p50, p90: p50, p95: p50, p99: p50, max: p50 });
 
 function stagesWith(p50s: Partial<Record<StageName, number>>): Record<StageName, StageStats> {
   const out = {} as Record<StageName, StageStats>;

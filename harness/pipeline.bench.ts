@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, bench, describe } from 'vitest';
-import { parseBudgets } from './budgets.js';
 import { concludeRun } from './conclude.js';
 import { startWallWatch } from './environment.js';
+import { resolveScenario } from './scenario.js';
 import { Tracer } from './trace.js';
 import { JsonlFile } from './trace-sink.js';
 
@@ -42,14 +42,18 @@ describe(`harness pipeline, ${VMS} VMs`, () => {
   bench('trace, 800k events, in memory', () => void traceBurst(false), options);
   bench('trace, 800k events, into trace.jsonl', () => void traceBurst(true), options);
   const traced = traceBurst(false);
-  const budgets = parseBudgets({ total: ['mean < 60s', 'p95 < 80s', 'p99.9 < 2m'], 'PENDING-PROLOG': 'max < 5s', failed: '== 0' });
+  const resolved = resolveScenario({
+    vms: VMS,
+    hosts: { count: HOSTS },
+    budgets: { total: ['mean < 60s', 'p95 < 80s', 'p99.9 < 2m'], 'PENDING-PROLOG': 'max < 5s', failed: '== 0' },
+  });
   bench(
     'conclude: accounting, stage statistics, budgets',
     () =>
       void concludeRun({
-        scenario: { vms: VMS },
+        resolved,
         tracer: traced,
-        budgets,
+        ending: { burstAtMs: 0, endAtMs: 3_600_000, deadlineHit: false, interrupted: null },
         clock: { kind: 'virtual', lag: () => ({ timers: 0, meanMs: 0, p99Ms: 0, maxMs: 0 }) },
         environment: startWallWatch().environment(),
       }),

@@ -11,6 +11,8 @@ export interface PolledVm {
   lcmState: number;
   /** USER_TEMPLATE/ERROR, where the stack writes a driver's failure message */
   error?: string;
+  /** USER_TEMPLATE/SCHED_MESSAGE: why the scheduler could not place it (mm_sched's one.vm.update) */
+  schedMessage?: string;
   /** host of the last history record */
   host?: string;
 }
@@ -53,7 +55,7 @@ export async function pollVms(
   return found;
 }
 
-const VM_FIELDS = ['ID', 'STATE', 'LCM_STATE', 'USER_TEMPLATE/ERROR', 'HISTORY_RECORDS/HISTORY/HOSTNAME'] as const;
+const VM_FIELDS = ['ID', 'STATE', 'LCM_STATE', 'USER_TEMPLATE/ERROR', 'HISTORY_RECORDS/HISTORY/HOSTNAME', 'USER_TEMPLATE/SCHED_MESSAGE'] as const;
 
 /**
  * The VMs of a VM_POOL document (short or full bodies, 4.4 or 7.x). Tolerant by design: only
@@ -65,11 +67,12 @@ export function parseVmPool(xml: string): PolledVm[] {
   if (root !== 'VM_POOL') throw new PollError(`one.vmpool.info answered <${root}> instead of a VM_POOL document`);
   const vms = new Array<PolledVm>(items.length);
   for (let i = 0; i < items.length; i += 1) {
-    const [idText, stateText, lcmText, error, host] = items[i]!;
+    const [idText, stateText, lcmText, error, host, schedMessage] = items[i]!;
     const id = intField(idText, 'ID');
     const vm: PolledVm = { id, state: intField(stateText, 'STATE', id), lcmState: intField(lcmText, 'LCM_STATE', id) };
     if (error !== undefined && error !== '') vm.error = error;
     if (host !== undefined) vm.host = host;
+    if (schedMessage !== undefined && schedMessage !== '') vm.schedMessage = schedMessage;
     vms[i] = vm;
   }
   return vms;

@@ -15,6 +15,10 @@ export const ExitCode = {
   VERDICT: 1,
   /** the harness could not run: bad scenario or flag, unreachable stack, a defect */
   COULD_NOT_RUN: 2,
+  /** interrupted by SIGINT (Ctrl-C): 128 + 2, as a shell reports it */
+  SIGINT: 130,
+  /** interrupted by SIGTERM (a cancelled or timed-out CI job): 128 + 15 */
+  SIGTERM: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -37,6 +41,30 @@ export interface Finding {
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** The run as a header names it, and how and when it ended. */
+export interface RunInfo {
+  /** the scenario's name: junit.xml's testsuite name, so two scenarios' files do not collide */
+  name: string;
+  profile: string;
+  seed: number;
+  hosts: number;
+  /** `virtual` or `scaled:FACTOR` */
+  clock: string;
+  /** the emulated ms at which the burst started, on the trace's timeline (`t`); null if it never did */
+  burstAtMs: number | null;
+  /** the emulated ms at which the run ended, on the trace's timeline */
+  endAtMs: number;
+  /** emulated ms after the burst's start at which the run is cut off */
+  deadlineMs: number;
+  /** the run ended at its deadline with VMs still on their way */
+  deadlineHit: boolean;
+}
+
+/** A run ended early by a signal (the CLI's Ctrl-C or SIGTERM), or by its caller (`abort`). */
+export interface Interruption {
+  signal: string;
+}
+
 /**
  * What result.json holds. Figures are emulated seconds at full precision (rounding to 0.1 s
  * happens only when rendering), computed in a fixed order so that the same scenario and seed
@@ -45,6 +73,9 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface Result {
   /** the scenario as run, every default filled in */
   scenario: JsonValue;
+  run: RunInfo;
+  /** null when the run ended by itself (every VM settled, or its deadline) */
+  interrupted: Interruption | null;
   vms: VmCounts;
   /** every VM that is not up, in burst order: failed with its reason, or timed out in its last state */
   failures: VmFailure[];
@@ -57,7 +88,9 @@ export interface Result {
   environment: Environment;
 }
 
-export function exitCodeOf(verdicts: readonly Verdict[], findings: readonly Finding[]): ExitCode {
+/** An interrupted run exits as a shell reports its signal (SIGTERM 143, else 130), whatever it measured. */
+export function exitCodeOf(verdicts: readonly Verdict[], findings: readonly Finding[], interrupted: Interruption | null = null): ExitCode {
+  if (interrupted) return interrupted.signal === 'SIGTERM' ? ExitCode.SIGTERM : ExitCode.SIGINT;
   return verdicts.some((v) => !v.pass) || findings.length > 0 ? ExitCode.VERDICT : ExitCode.OK;
 }
 
@@ -69,6 +102,8 @@ export function stageStats(samples: Readonly<Record<StageName, Sample>>): Record
 
 export function buildResult(parts: {
   scenario: JsonValue;
+  run: RunInfo;
+  interrupted: Interruption | null;
   accounting: Accounting;
   stages: Record<StageName, StageStats>;
   verdicts: Verdict[];
@@ -79,6 +114,8 @@ export function buildResult(parts: {
   const findings = parts.findings ?? [];
   return {
     scenario: parts.scenario,
+    run: parts.run,
+    interrupted: parts.interrupted,
     vms: parts.accounting.vms,
     failures: parts.accounting.failures,
     stages: parts.stages,
@@ -86,7 +123,7 @@ export function buildResult(parts: {
     findings,
     crossCheck: parts.accounting.crossCheck,
     lag: parts.lag,
-    exitCode: exitCodeOf(parts.verdicts, findings),
+    exitCode: exitCodeOf(parts.verdicts, findings, parts.interrupted),
     environment: parts.environment,
   };
 }

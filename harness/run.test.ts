@@ -86,7 +86,24 @@ describe('run(), embedded, in virtual time', () => {
     expect(old.exitCode).toBe(1);
   });
 
-  it('stops early when its signal aborts, still accounting for every VM', async () => {
+  it('counts the VMs a hung host holds at the deadline, so a regression can never make the figures look better', async () => {
+    const scenario = { vms: { count: 128 }, hosts: { count: 8 }, deadline: '10m', budgets: { total: ['mean < 5m'] } };
+    const clean = await runOf(scenario);
+    const hung = await runOf({ ...scenario, faults: { hosts: { 'host-03': { operations: { 'vmm.deploy': { hangRate: 1 } } } } } });
+    expect(hung.vms.timedOut).toBeGreaterThan(0);
+    expect(hung.stages.total.count).toBe(128); // every submitted VM, the hung ones censored at the deadline
+    expect(hung.stages.total.censored).toBe(hung.vms.timedOut);
+    expect(hung.stages.total.lowerBound).toContain('mean');
+    expect(hung.stages.total.mean!).toBeGreaterThan(clean.stages.total.mean!);
+    expect(hung.stages['BOOT-RUNNING'].censored).toBe(hung.vms.timedOut);
+    expect(hung.failures.every((f) => f.host === 'host-03' && f.stage === 'BOOT-RUNNING')).toBe(true);
+    expect(hung.run).toMatchObject({ deadlineHit: true, endAtMs: hung.run.burstAtMs! + 600_000 });
+    expect(clean.run.deadlineHit).toBe(false);
+    expect(clean.budgets[0]!.pass).toBe(true);
+    expect(hung.budgets[0]).toMatchObject({ lowerBound: true, pass: false });
+  });
+
+  it('stops early when its signal aborts, says it was interrupted and by what, and still accounts for every VM', async () => {
     const ac = new AbortController();
     let probe: (() => { counts: Record<string, number> }) | undefined;
     const done = run(resolveScenario({ vms: { count: 64 }, hosts: { count: 2 } }), {
@@ -94,11 +111,15 @@ describe('run(), embedded, in virtual time', () => {
       signal: ac.signal,
       watch: (p) => (probe = p),
     });
-    ac.abort(new Error('stop'));
+    ac.abort('SIGTERM');
     const result = await done;
     expect(probe).toBeDefined();
     expect(result.vms.requested).toBe(64);
     expect(result.vms.up + result.vms.failed + result.vms.timedOut).toBe(64);
+    expect(result.interrupted).toEqual({ signal: 'SIGTERM' });
+    expect(result.exitCode).toBe(143);
+    expect(result.run).toMatchObject({ burstAtMs: null, deadlineHit: false });
+    expect(new Set(result.failures.map((f) => f.reason))).toEqual(new Set(['cut off by the interruption (SIGTERM)']));
   });
 
   it('freezes the cloud at the deadline: a slow final poll cannot make VMs come up after the end', async () => {

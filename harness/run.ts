@@ -22,17 +22,17 @@ import { Random } from '../sim/random.js';
 import { ScaledClock } from '../sim/scaled-clock.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { clientOverheadFrom } from './client-overhead.js';
-import { concludeRun } from './conclude.js';
+import { concludeRun, type Ending } from './conclude.js';
 import { tapLauncher } from './driver-tap.js';
 import { startWallWatch } from './environment.js';
 import { UserError } from './errors.js';
 import { launchMode, type LaunchedStack } from './launch/index.js';
 import { runLoad } from './load.js';
 import { parseHostStates, pollVms, type PolledVm } from './poll.js';
-import type { JsonValue, Result } from './result.js';
+import type { Result } from './result.js';
 import type { ResolvedScenario } from './scenario.js';
 import type { TraceEvent } from './trace-event.js';
-import { JsonlFile, type TraceSink } from './trace-sink.js';
+import { JsonlFile, TRACE_FILE, type TraceSink } from './trace-sink.js';
 import { Phase, Tracer, type ProgressSnapshot } from './trace.js';
 
 export interface RunOptions {
@@ -40,7 +40,11 @@ export interface RunOptions {
   out?: string;
   /** a sink of our own for the trace (tests); replaces the file in `out` */
   sink?: TraceSink;
-  /** ends the run early, as at its deadline: every VM is still accounted for */
+  /**
+   * Interrupts the run: it ends as at its deadline, every VM accounted for, and the Result says
+   * it was interrupted and by what. The abort's reason names the signal (`'SIGINT'`, `'SIGTERM'`);
+   * any other reason is recorded as `abort`.
+   */
   signal?: AbortSignal;
   /** called once the tracer exists, with a cheap probe of how many VMs are in each phase */
   watch?: (probe: () => ProgressSnapshot) => void;
@@ -57,7 +61,7 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
   }
   const wall = startWallWatch();
   const clock: Clock = resolved.clock.kind === 'virtual' ? new VirtualClock() : new ScaledClock(resolved.clock.scale);
-  const sink = options.sink ?? (options.out === undefined ? undefined : new JsonlFile(join(options.out, 'trace.jsonl')));
+  const sink = options.sink ?? (options.out === undefined ? undefined : new JsonlFile(join(options.out, TRACE_FILE)));
   const tracer = new Tracer({ vms: scenario.vms.count, sink });
   const record = (e: TraceEvent): void => tracer.record(e);
   const random = new Random(scenario.seed);
@@ -81,6 +85,7 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
     onNetMsg: (m) => record({ t: clock.now(), type: 'net-msg', vmId: m.vmId, host: m.host }),
   });
   options.watch?.(() => tracer.progress());
+  const ending: Ending = { burstAtMs: null, endAtMs: 0, deadlineHit: false, interrupted: null };
 
   const body = async (): Promise<Map<number, PolledVm>> => {
     // the tap sits between each driver's pool and the farm: an action is seen when a worker starts it
@@ -90,6 +95,7 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
       await waitMonitored(stack, clock, resolved.hosts.length, options.signal);
 
       const burstStart = clock.now();
+      if (!options.signal?.aborted) ending.burstAtMs = burstStart;
       const crashTimers = crashes.map(({ host, afterMs }) => clock.timer(afterMs, () => farm.crash(host)));
       const end = new AbortController();
       const deadline = clock.timer(resolved.deadlineMs, () => end.abort(new Error('deadline')));
@@ -128,6 +134,9 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
       deadline.cancel();
       for (const t of crashTimers) t.cancel();
       options.signal?.removeEventListener('abort', onInterrupt);
+      ending.endAtMs = clock.now();
+      if (options.signal?.aborted) ending.interrupted = { signal: signalName(options.signal.reason) };
+      else ending.deadlineHit = end.signal.aborted;
       if (!end.signal.aborted) end.abort(new Error('finished'));
       // The run ends here: the emulated hosts freeze (no driver answers, no NET-MSG) and the
       // timelines with them, while the stack still answers the final poll.
@@ -147,14 +156,11 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
   } finally {
     tracer.close();
   }
-  return concludeRun({
-    scenario: resolved.scenario as unknown as JsonValue,
-    tracer,
-    polled,
-    budgets: resolved.budgets,
-    clock,
-    environment: wall.environment(),
-  });
+  return concludeRun({ resolved, tracer, ending, polled, clock, environment: wall.environment() });
+}
+
+function signalName(reason: unknown): string {
+  return reason === 'SIGINT' || reason === 'SIGTERM' ? reason : 'abort';
 }
 
 /** The farm's own events that the driver tap does not see: guest boots, NET-MSG aside, losses, crashes, faults. */

@@ -25,6 +25,11 @@ import type { TraceEvent } from './trace-event.js';
  * not the VM came up in the end: a VM whose DEPLOY failed still had a real PENDING-PROLOG. Each
  * stage's `count` says how many VMs that is; `total` (START to NET-MSG) counts the VMs that came up.
  *
+ * Cut off. A VM the run cut off (deadline or interruption) while it was in a stage counts in that
+ * stage and in `total` with the time it had spent there by the end of the run, marked censored:
+ * a lower bound of its duration (harness/stats.ts). Which stage it was in is the accounting's
+ * call (harness/accounting.ts): the one that starts at the last boundary seen.
+ *
  * Order. A boundary observed before the previous one is taken as at the previous one: a client
  * can learn of its VM after the stack has already placed it (a multicall answers everything at
  * once), and a stage is never negative. So when all six boundaries are seen, the five stages add
@@ -104,22 +109,40 @@ export class BoundaryTable {
     }
   }
 
-  /** Durations in emulated ms of every VM that has both ends of the stage, in burst order. */
-  durations(stage: StageName): Float64Array {
+  /** Durations in emulated ms of every VM that has both ends of the stage (but those in `skip`), in burst order. */
+  durations(stage: StageName, skip?: ReadonlySet<number>): Float64Array {
     const [from, to] = STAGE_ENDS[STAGES.indexOf(stage)]!;
     const out = new Float64Array(this.size);
     let n = 0;
     for (let i = 0; i < this.size; i += 1) {
-      if (Number.isNaN(this.at[from]![i]!) || Number.isNaN(this.at[to]![i]!)) continue;
+      if (Number.isNaN(this.at[from]![i]!) || Number.isNaN(this.at[to]![i]!) || skip?.has(i)) continue;
       out[n] = this.effective(i, to) - this.effective(i, from);
       n += 1;
     }
     return out.slice(0, n);
   }
 
-  samples(): Record<StageName, Sample> {
+  /**
+   * Every stage's sample. With `cutOff`, each listed VM counts in its stage and in `total` as
+   * censored at `atMs` (emulated ms, the end of the run): the time since it entered the stage,
+   * in place of any duration an abandoned attempt left there (a VM waiting to be placed again
+   * after a failed DEPLOY is in PENDING-PROLOG, whose PROLOG will move). A VM that never
+   * entered the stage (never submitted) counts in neither.
+   */
+  samples(cutOff?: { atMs: number; vms: ReadonlyArray<{ index: number; stage: StageName }> }): Record<StageName, Sample> {
     const out = {} as Record<StageName, Sample>;
-    for (const stage of STAGES) out[stage] = Sample.fromMs(this.durations(stage));
+    for (const stage of STAGES) {
+      const skip = new Set<number>();
+      const censored: number[] = [];
+      for (const vm of cutOff?.vms ?? []) {
+        if (vm.stage !== stage && stage !== 'total') continue;
+        const from = STAGE_ENDS[STAGES.indexOf(stage)]![0];
+        if (Number.isNaN(this.at[from]![vm.index]!)) continue;
+        skip.add(vm.index);
+        censored.push(Math.max(0, cutOff!.atMs - this.effective(vm.index, from)));
+      }
+      out[stage] = Sample.fromMs(this.durations(stage, skip), censored);
+    }
     return out;
   }
 

@@ -2,6 +2,10 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from './errors.js';
 
+/** The trace's file name in the report directory (README "trace.jsonl"). */
+export const TRACE_FILE = 'trace.jsonl';
+export type TraceFileName = typeof TRACE_FILE;
+
 /** Where trace lines go. `flush` is a hint that now is a good moment to make them durable. */
 export interface TraceSink {
   write(line: string): void;

@@ -6,13 +6,15 @@ describe('json reporter', () => {
   it('orders keys by what they are, not by how the result was built', () => {
     const a = sampleResult();
     const shuffled = Object.fromEntries(Object.entries(sampleResult()).reverse()) as typeof a;
-    shuffled.scenario = { seed: 1, profile: 'optimized', hosts: { cores: 8, count: 2 }, budgets: { total: ['p95 < 80s'] }, vms: 6 };
+    shuffled.scenario = { seed: 1, profile: 'optimized', hosts: { cores: 8, count: 2 }, budgets: { total: ['p95 < 80s'] }, vms: 6, name: 'sample' };
     shuffled.stages = Object.fromEntries(Object.entries(a.stages).reverse()) as typeof a.stages;
     expect(resultJson(shuffled)).toBe(resultJson(a));
     const text = resultJson(a);
-    expect(Object.keys(JSON.parse(text))).toEqual(['scenario', 'vms', 'failures', 'stages', 'budgets', 'findings', 'crossCheck', 'lag', 'exitCode', 'environment']);
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      'scenario', 'run', 'interrupted', 'vms', 'failures', 'stages', 'budgets', 'findings', 'crossCheck', 'lag', 'exitCode', 'environment',
+    ]);
     expect(Object.keys(JSON.parse(text).stages)).toEqual(['START-PENDING', 'PENDING-PROLOG', 'PROLOG-BOOT', 'BOOT-RUNNING', 'RUNNING-NET-MSG', 'total']);
-    expect(Object.keys(JSON.parse(text).stages.total)).toEqual(['count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max']);
+    expect(Object.keys(JSON.parse(text).stages.total)).toEqual(['count', 'censored', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max', 'lowerBound']);
     expect(text).toContain('\n  "vms": {\n    "requested": 6,');
     expect(text).toContain('"mean": 24.66666'); // full precision, rounded only when rendered
     expect(text.endsWith('}\n')).toBe(true);

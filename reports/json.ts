@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Result } from '../harness/result.js';
 import type { Reporter } from './reporter.js';
 
@@ -10,11 +8,12 @@ import type { Reporter } from './reporter.js';
  * seed give the same bytes.
  */
 const ORDER = [
-  'scenario', 'vms', 'failures', 'stages', 'budgets', 'findings', 'crossCheck', 'lag', 'exitCode', 'environment',
+  'scenario', 'run', 'interrupted', 'vms', 'failures', 'stages', 'budgets', 'findings', 'crossCheck', 'lag', 'exitCode', 'environment',
+  'name', 'profile', 'seed', 'hosts', 'burstAtMs', 'endAtMs', 'deadlineMs', 'deadlineHit', 'signal',
   'requested', 'up', 'failed', 'timedOut',
   'START-PENDING', 'PENDING-PROLOG', 'PROLOG-BOOT', 'BOOT-RUNNING', 'RUNNING-NET-MSG', 'total',
-  'count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max',
-  'index', 'vmId', 'outcome', 'pathology', 'stage', 'expression', 'actual', 'pass', 'unit', 'threshold', 'reason', 'state', 'evidence',
+  'count', 'censored', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max',
+  'index', 'vmId', 'outcome', 'pathology', 'stage', 'expression', 'operator', 'actual', 'lowerBound', 'pass', 'unit', 'threshold', 'reason', 'host', 'state', 'evidence',
   'polled', 'upButNotRunning', 'examples',
   'clock', 'timers', 'meanMs', 'p99Ms', 'maxMs', 'warning',
 ];
@@ -44,11 +43,6 @@ export function resultJson(result: Result): string {
 
 export const json: Reporter = {
   name: 'json',
-  file: 'result.json',
-  async write(result, dir) {
-    const path = join(dir, this.file);
-    await mkdir(dir, { recursive: true });
-    await writeFile(path, resultJson(result));
-    return path;
-  },
+  files: ['result.json'],
+  render: (result) => [{ name: 'result.json', content: resultJson(result) }],
 };

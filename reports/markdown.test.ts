@@ -14,12 +14,12 @@ describe('markdown reporter', () => {
   });
 
   it('lists verdicts, failures with escaped pipes, and the lag line', () => {
-    expect(md.split('\n')[0]).toBe('## stampede: 6 VMs, 2 of 3 budgets failed');
+    expect(md.split('\n')[0]).toBe('## stampede sample: 6 VMs, 2 of 3 budgets failed');
     expect(md).toContain('| **FAIL** | PENDING-PROLOG | `max < 1s` | 1.000 s |');
     expect(md).toContain('| pass | total | `p95 < 80s` | 38.8 s |');
     expect(md).toContain('### VMs not up: 1 failed, 1 timed out');
-    expect(md).toContain('| 1 | failed | PROLOG-BOOT | TRANSFER: CLONE \\| qcow2 failed | 2 |');
-    expect(md).toContain('| 1 | timed out | BOOT-RUNNING | no NET-MSG by the deadline | 5 |');
+    expect(md).toContain('| 1 | failed | PROLOG-BOOT | TRANSFER: CLONE \\| qcow2 failed | VM 2 on host-02 |');
+    expect(md).toContain('| 1 | timed out | BOOT-RUNNING | no NET-MSG by the deadline | VM 5 on host-01 |');
     expect(md).toContain('Emulator lag: none (virtual clock, 1234 timers).');
   });
 
@@ -31,9 +31,9 @@ describe('markdown reporter', () => {
         budgets: [],
       }),
     );
-    expect(text.split('\n')[0]).toBe('## stampede: 6 VMs, a detector fired');
+    expect(text.split('\n')[0]).toBe('## stampede sample: 6 VMs, a detector fired');
     expect(text).toContain('- **vmm-host-lock** (BOOT-RUNNING): VMM deploys on host-03 never overlapped (max 1 in flight)');
-    expect(text).toContain('Cross-check: 2 VMs are up but the stack does not show them RUNNING, e.g. 3 (BOOT), 4 (BOOT).');
+    expect(text).toContain('Cross-check: 2 VMs are up but the stack does not show them RUNNING, e.g. VM 3 (BOOT), VM 4 (BOOT).');
     expect(text).not.toContain('### Budgets');
   });
 });

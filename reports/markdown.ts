@@ -1,25 +1,26 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Result } from '../harness/result.js';
-import { TABLE_COLUMNS, groupFailures, lagLine, stageRows, summaryLine, verdictActual } from './format.js';
+import { TABLE_COLUMNS, censoredNote, groupFailures, lagLine, runLine, stageRows, summaryLine, verdictActual, verdictHeadline } from './format.js';
 import type { Reporter } from './reporter.js';
 
 const MAX_FAILURE_GROUPS = 10;
 
 /** summary.md: the run in a minute's reading, fit for a CI step summary ($GITHUB_STEP_SUMMARY). */
 export function summaryMarkdown(result: Result): string {
-  const failedBudgets = result.budgets.filter((v) => !v.pass).length;
-  const headline =
-    result.exitCode === 0
-      ? 'all budgets held'
-      : failedBudgets > 0
-        ? `${failedBudgets} of ${result.budgets.length} budgets failed`
-        : 'a detector fired';
-  const out: string[] = [`## stampede: ${result.vms.requested} VMs, ${headline}`, '', summaryLine(result), ''];
+  const out: string[] = [`## stampede ${result.run.name}: ${result.vms.requested} VMs, ${verdictHeadline(result)}`, '', summaryLine(result), ''];
+  out.push(runLine(result), '');
+  if (result.interrupted) {
+    out.push(
+      `**Interrupted by ${result.interrupted.signal}**: the run was ended before its VMs settled or its deadline came; ` +
+        'VMs still on their way are counted as cut off, not as a slow stack.',
+      '',
+    );
+  }
 
   out.push(row(TABLE_COLUMNS), `|${TABLE_COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of stageRows(result.stages)) out.push(row(r));
   out.push('', 'Times in emulated seconds.', '');
+  const note = censoredNote(result);
+  if (note) out.push(note, '');
 
   if (result.budgets.length > 0) {
     out.push('### Budgets', '', '| | stage | budget | measured |', '| --- | --- | --- | ---: |');
@@ -29,10 +30,11 @@ export function summaryMarkdown(result: Result): string {
 
   if (result.failures.length > 0) {
     const groups = groupFailures(result.failures);
-    out.push(`### VMs not up: ${result.vms.failed} failed, ${result.vms.timedOut} timed out`, '');
-    out.push('| VMs | outcome | stage | reason | e.g. VM |', '| ---: | --- | --- | --- | --- |');
+    const cut = result.interrupted ? `cut off by ${result.interrupted.signal}` : 'timed out';
+    out.push(`### VMs not up: ${result.vms.failed} failed, ${result.vms.timedOut} ${cut}`, '');
+    out.push('| VMs | outcome | stage | reason | e.g. |', '| ---: | --- | --- | --- | --- |');
     for (const g of groups.slice(0, MAX_FAILURE_GROUPS)) {
-      out.push(row([String(g.count), g.outcome === 'failed' ? 'failed' : 'timed out', g.stage, g.reason, g.examples.join(', ')]));
+      out.push(row([String(g.count), g.outcome === 'failed' ? 'failed' : cut, g.stage, g.reason, g.examples.join(', ')]));
     }
     if (groups.length > MAX_FAILURE_GROUPS) out.push('', `... and ${groups.length - MAX_FAILURE_GROUPS} more reasons in result.json.`);
     out.push('');
@@ -45,7 +47,7 @@ export function summaryMarkdown(result: Result): string {
   }
 
   if (result.crossCheck.upButNotRunning > 0) {
-    const e = result.crossCheck.examples.map((x) => `${x.vmId} (${x.state})`).join(', ');
+    const e = result.crossCheck.examples.map((x) => `VM ${x.vmId} (${x.state})`).join(', ');
     out.push(`Cross-check: ${result.crossCheck.upButNotRunning} VMs are up but the stack does not show them RUNNING, e.g. ${e}.`, '');
   }
   out.push(lagLine(result.lag), '');
@@ -63,11 +65,6 @@ function cell(text: string): string {
 
 export const markdown: Reporter = {
   name: 'markdown',
-  file: 'summary.md',
-  async write(result, dir) {
-    const path = join(dir, this.file);
-    await mkdir(dir, { recursive: true });
-    await writeFile(path, summaryMarkdown(result));
-    return path;
-  },
+  files: ['summary.md'],
+  render: (result) => [{ name: 'summary.md', content: summaryMarkdown(result) }],
 };

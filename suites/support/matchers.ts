@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Result } from '../../harness/result.js';
-import { summaryLine } from './summary.js';
+import { summaryLine, verdictSentence } from '../../reports/format.js';
 
 /**
  * `expect(result).toMeetBudgets()`: passes when every budget held; otherwise the failure lists
@@ -9,7 +9,7 @@ import { summaryLine } from './summary.js';
 expect.extend({
   toMeetBudgets(received: Result) {
     const broken = received.budgets.filter((v) => !v.pass);
-    const lines = broken.map((v) => `  ${v.stage} ${v.expression}: actual ${v.actual}${v.unit === 's' ? ' s' : ''}`);
+    const lines = broken.map((v) => `  ${verdictSentence(v)}`);
     return {
       pass: broken.length === 0,
       message: () =>
