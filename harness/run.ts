@@ -14,7 +14,6 @@
  */
 import { join } from 'node:path';
 import { HostFarm } from '../adapters/host-farm.js';
-import { madLauncher } from '../adapters/mad-drivers.js';
 import type { FarmEvent } from '../adapters/farm-events.js';
 import { HostState, hostStateName, vmDisplayState } from '../opennebula/states.js';
 import type { Clock } from '../sim/clock.js';
@@ -55,7 +54,7 @@ const SETTLE_CHECK_MS = 1000;
 
 export async function run(resolved: ResolvedScenario, options: RunOptions = {}): Promise<Result> {
   const { scenario } = resolved;
-  const mode = launchMode(scenario.launch);
+  const mode = launchMode(resolved.launch.mode);
   if (!mode.clocks.includes(resolved.clock.kind)) {
     throw new UserError(`launch mode ${mode.name} cannot run on the ${resolved.clock.kind} clock (it takes ${mode.clocks.join(' or ')})`);
   }
@@ -89,9 +88,10 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
 
   const body = async (): Promise<Map<number, PolledVm>> => {
     // the tap sits between each driver's pool and the farm: an action is seen when a worker starts it
-    const stack = await mode.start({ resolved, clock, drivers: madLauncher(tapLauncher(farm.launcher, clock, record)) });
+    const stack = await mode.start({ resolved, clock, farm: tapLauncher(farm.launcher, clock, record) }, resolved.launch.options);
     try {
-      await registerHosts(stack, resolved.hosts.map((h) => h.name));
+      const hostNames = resolved.hosts.map((h) => h.name);
+      await (stack.registerHosts ? stack.registerHosts(hostNames) : registerHosts(stack, hostNames));
       await waitMonitored(stack, clock, resolved.hosts.length, options.signal);
 
       const burstStart = clock.now();

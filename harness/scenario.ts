@@ -18,6 +18,7 @@ import { parseBudgets, type Budget, type BudgetSpec } from './budgets.js';
 import { DURATION_FORMS, durationMs } from './duration.js';
 import { UserError, didYouMean } from './errors.js';
 import { describeProblems, fieldProblems, type FieldProblem } from './issues.js';
+import { LAUNCH_MODES } from './launch/index.js';
 import { LOAD_MODES } from './load.js';
 
 export class ScenarioError extends UserError {
@@ -81,8 +82,22 @@ export const ScenarioSchema = z.strictObject({
   /** seed of every random draw: same seed, same trace, bit for bit (virtual clock) */
   seed: z.int().min(0).max(LIMITS.seed).default(1),
   clock: z.string().refine((v) => parseClock(v) !== undefined, { message: `expected ${CLOCK_FORMS}` }).default('virtual'),
-  /** where the stack runs (docs/architecture.md, "Seams"); only embedded so far */
-  launch: z.enum(['embedded']).default('embedded'),
+  /**
+   * where the stack runs (docs/architecture.md, "Seams"): a mode's name, or `{ mode, ...its options }`;
+   * the choices and each one's options come from the launch registry (harness/launch/)
+   */
+  launch: z
+    .union([z.string(), z.looseObject({ mode: z.string() })])
+    .default('embedded')
+    .superRefine((value, ctx) => {
+      const { mode, options } = splitLaunch(value);
+      if (!Object.hasOwn(LAUNCH_MODES, mode)) {
+        ctx.addIssue({ code: 'custom', path: typeof value === 'string' ? [] : ['mode'], message: `expected one of ${Object.keys(LAUNCH_MODES).join(', ')}` });
+        return;
+      }
+      const parsed = LAUNCH_MODES[mode]!.options.safeParse(options);
+      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+    }),
   hosts: hostsSchema.default({ count: 16, cores: 8, memoryMiB: 24_576, prefix: 'host' }),
   vms: z
     .strictObject({
@@ -120,6 +135,12 @@ export const ScenarioSchema = z.strictObject({
   budgets: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default(NIGHTLY_BUDGETS as Record<string, string | string[]>),
 });
 
+function splitLaunch(value: string | { mode: string }): { mode: string; options: Record<string, unknown> } {
+  if (typeof value === 'string') return { mode: value, options: {} };
+  const { mode, ...options } = value;
+  return { mode, options };
+}
+
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
 
@@ -148,6 +169,8 @@ export interface ResolvedScenario {
   deadlineMs: number;
   pollEveryMs: number;
   hosts: { name: string; cores: number; memoryMiB: number }[];
+  /** the launch mode's name and its options, parsed by its schema */
+  launch: { mode: string; options: unknown };
 }
 
 /**
@@ -185,7 +208,13 @@ export function resolveScenario(input: unknown, overrides: ScenarioOverrides = {
     deadlineMs: durationMs(scenario.deadline)!,
     pollEveryMs: durationMs(scenario.pollEvery)!,
     hosts,
+    launch: resolveLaunch(scenario.launch),
   };
+}
+
+function resolveLaunch(value: string | { mode: string }): ResolvedScenario['launch'] {
+  const { mode, options } = splitLaunch(value);
+  return { mode, options: LAUNCH_MODES[mode]!.options.parse(options) };
 }
 
 /** Who wrote the value at a path: the last flag that set it or a field around it, else the file. */

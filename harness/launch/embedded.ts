@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { madLauncher } from '../../adapters/mad-drivers.js';
 import { TimerHeap } from '../../sim/timer-heap.js';
 import { ReferenceStack } from '../../stack/reference-stack.js';
 import { tableEndpoint } from '../endpoint.js';
@@ -8,13 +10,16 @@ import type { LaunchMode } from './types.js';
  * socket is opened, so it runs on the virtual clock: deterministic and fast. The stack's timers
  * (API service times, scheduler cycles) go through one TimerHeap: those due at the same instant,
  * a burst's worth of API workers finishing together, then cost one turn of the clock, not one each.
+ * Each driver runs its own pool (`-t`, one VMM action per host unless `-p`) around the farm, as
+ * a MAD process does.
  */
-export const embedded: LaunchMode = {
+export const embedded: LaunchMode<Record<string, never>> = {
   name: 'embedded',
   description: 'reference stack, drivers and host farm in this process, API called directly',
   clocks: ['virtual', 'scaled'],
-  async start({ resolved, clock, drivers }) {
-    const stack = new ReferenceStack({ clock: new TimerHeap(clock), profile: resolved.profile, launcher: drivers });
+  options: z.strictObject({}),
+  async start({ resolved, clock, farm }) {
+    const stack = new ReferenceStack({ clock: new TimerHeap(clock), profile: resolved.profile, launcher: madLauncher(farm) });
     stack.start();
     return {
       endpoint: tableEndpoint(stack.api.table),

@@ -1,33 +1,43 @@
-import type { DriverLauncher } from '../../opennebula/driver.js';
+import type { z } from 'zod';
+import type { FarmLauncher } from '../../adapters/mad-drivers.js';
 import type { Clock } from '../../sim/clock.js';
 import type { StackEndpoint } from '../endpoint.js';
 import type { ResolvedScenario } from '../scenario.js';
 
 /**
  * A launch mode (docs/architecture.md, "Seams") decides where the stack runs and how its drivers
- * reach the host farm. The farm and the collector always live in the harness process; the
- * launch hands the stack a way to its drivers and gives the harness a way to the stack's API.
+ * reach the host farm. The farm and the collector always live in the harness process; a mode is
+ * handed the farm (its drivers, tapped so the trace sees every TM and VMM action) and puts it
+ * where its stack's drivers can reach it: called directly (embedded) or served over HTTP to
+ * driver processes (process, endpoint).
  */
 export interface LaunchContext {
   resolved: ResolvedScenario;
   clock: Clock;
-  /** the farm's drivers, already tapped so the trace sees every TM and VMM action */
-  drivers: DriverLauncher;
+  /** the farm's drivers for a transport, already tapped; a MAD driver's pool goes around them */
+  farm: FarmLauncher;
 }
 
 export interface LaunchedStack {
   endpoint: StackEndpoint;
   /** `user:password` for every call */
   session: string;
-  /** Stops the stack's timers and releases what the launch started. */
+  /**
+   * Registers the farm's hosts with the stack; absent: the run allocates each (one.host.allocate).
+   * A mode told the hosts already exist makes this a no-op.
+   */
+  registerHosts?(names: readonly string[]): Promise<void>;
+  /** Stops the stack's timers and releases what the launch started (and removes what it created). */
   stop(): Promise<void>;
 }
 
-export interface LaunchMode {
+export interface LaunchMode<O = unknown> {
   readonly name: string;
   /** one line for docs and errors */
   readonly description: string;
   /** which clocks the mode can run on */
   readonly clocks: ReadonlyArray<Clock['kind']>;
-  start(ctx: LaunchContext): Promise<LaunchedStack>;
+  /** the mode's options in a scenario's `launch: { mode, ... }` */
+  readonly options: z.ZodType<O>;
+  start(ctx: LaunchContext, options: O): Promise<LaunchedStack>;
 }

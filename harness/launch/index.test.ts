@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { resolveScenario } from '../scenario.js';
+import { LAUNCH_MODES, launchMode } from './index.js';
+
+describe('launch modes in a scenario', () => {
+  it('takes a mode by name or as { mode, ...options }, embedded by default', () => {
+    expect(resolveScenario({}).launch).toEqual({ mode: 'embedded', options: {} });
+    expect(resolveScenario({ launch: 'embedded' }).launch).toEqual({ mode: 'embedded', options: {} });
+    expect(resolveScenario({ launch: { mode: 'embedded' } }).launch).toEqual({ mode: 'embedded', options: {} });
+  });
+
+  it("names the registry's choices for an unknown mode, and the field for an option the mode does not take", () => {
+    const choices = Object.keys(LAUNCH_MODES).join(', ');
+    expect(() => resolveScenario({ launch: 'container' }, {}, 's.yaml')).toThrow(`s.yaml: launch: expected one of ${choices}`);
+    expect(() => resolveScenario({ launch: { mode: 'kubernetes' } }, {}, 's.yaml')).toThrow(`s.yaml: launch.mode: expected one of ${choices}`);
+    expect(() => resolveScenario({ launch: { mode: 'embedded', port: 1 } }, {}, 's.yaml')).toThrow('s.yaml: launch.port: unknown field');
+    expect(() => launchMode('nope')).toThrow(`unknown launch mode "nope"; expected one of ${choices}`);
+  });
+});
