@@ -3,11 +3,11 @@
  * and one.hostpool.info. A new host is INIT until the information manager has monitored it.
  */
 import { ErrorCode, fail, ok } from '../opennebula/errors.js';
-import { renderHost, renderHostPool } from '../opennebula/host-xml.js';
+import { poolXml } from '../opennebula/xml-text.js';
 import type { MethodDefinition } from './api.js';
 import type { ParamSpec } from './api-params.js';
-import { toHostDocument } from './documents.js';
 import type { HeadNode } from './head-node.js';
+import { HostBodies } from './vm-fragments.js';
 
 /** The only cluster of the reference stack; -1 means "the default cluster", as in 7.x. */
 const DEFAULT_CLUSTER = { id: 0, name: 'default' } as const;
@@ -28,6 +28,7 @@ const ALLOCATE_4_4: readonly ParamSpec[] = [
 ];
 
 export function hostMethods(node: HeadNode): Record<string, MethodDefinition> {
+  const bodies = new HostBodies();
   return {
     'one.host.allocate': {
       // 4.4 put the network driver fourth; a string there tells the two forms apart
@@ -55,7 +56,7 @@ export function hostMethods(node: HeadNode): Record<string, MethodDefinition> {
       handle([id]) {
         const host = node.hosts.get(id as number);
         return host
-          ? ok(renderHost(toHostDocument(host)))
+          ? ok(bodies.of(host))
           : fail('one.host.info', `Error getting host [${id as number}].`, ErrorCode.NO_EXISTS);
       },
     },
@@ -64,7 +65,7 @@ export function hostMethods(node: HeadNode): Record<string, MethodDefinition> {
       params: [],
       objects: () => node.hosts.size,
       handle() {
-        return ok(renderHostPool(node.hosts.all().map(toHostDocument)));
+        return ok(poolXml('HOST_POOL', node.hosts.values(), (host) => bodies.of(host)));
       },
     },
   };

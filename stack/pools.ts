@@ -109,6 +109,7 @@ export class HostPool {
       cpuUsage: 0,
       memUsageKiB: 0,
       vmIds: new Set(),
+      vmsVersion: 0,
     };
     this.hosts.set(host.id, host);
     this.names.set(name, host);
@@ -141,11 +142,13 @@ export class HostPool {
     host.cpuUsage += cpuShare(vm);
     host.memUsageKiB += vm.memoryMiB * 1024;
     host.vmIds.add(vm.id);
+    host.vmsVersion += 1;
   }
 
   /** del_capacity when the VM leaves the host (DONE, or deleted from a failure state). */
   delCapacity(host: HostRecord, vm: VmRecord): void {
     if (!host.vmIds.delete(vm.id)) return;
+    host.vmsVersion += 1;
     host.cpuUsage -= cpuShare(vm);
     host.memUsageKiB -= vm.memoryMiB * 1024;
   }

@@ -94,6 +94,8 @@ export interface HostRecord {
   cpuUsage: number;
   memUsageKiB: number;
   vmIds: Set<number>;
+  /** counts every change of vmIds (HostPool's add/delCapacity), so a rendered VMS list knows it is current */
+  vmsVersion: number;
   /** the IM's failure message while the host is in ERROR */
   error?: string;
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryAction } from '../opennebula/documents.js';
-import { LcmState, VmState } from '../opennebula/states.js';
+import { HostState, LcmState, VmState } from '../opennebula/states.js';
+import { renderHost } from '../opennebula/host-xml.js';
 import { setSingle } from '../opennebula/template.js';
 import { renderVmPool } from '../opennebula/vm-xml.js';
-import { toVmDocument } from './documents.js';
+import { toHostDocument, toVmDocument } from './documents.js';
+import { HostPool } from './pools.js';
 import type { VmRecord } from './records.js';
-import { ShortBodies } from './vm-fragments.js';
+import { HostBodies, ShortBodies } from './vm-fragments.js';
 
 function record(id: number): VmRecord {
   return {
@@ -87,6 +89,33 @@ describe('ShortBodies', () => {
       const after = bodies.of(vm);
       expect(after).not.toBe(before);
       expect(after).toBe(fresh(vm));
+      before = after;
+    }
+  });
+});
+
+describe('HostBodies', () => {
+  it('writes what renderHost writes, and renders again after any change the document shows', () => {
+    const pool = new HostPool();
+    const host = pool.allocate('host-01', 'dummy', 'dummy', 0, 'default');
+    const bodies = new HostBodies();
+    const fresh = (): string => renderHost(toHostDocument(host));
+    let before = bodies.of(host);
+    expect(before).toBe(fresh());
+    expect(bodies.of(host)).toBe(before);
+    const monitor = { hypervisor: 'dummy', totalCpu: 800, usedCpu: 0, freeCpu: 800, totalMemKiB: 25_165_824, usedMemKiB: 0, freeMemKiB: 25_165_824, attributes: { HYPERVISOR: 'dummy', TOTALCPU: '800' } };
+    const changes: Array<() => void> = [
+      () => void ((host.state = HostState.MONITORED), (host.monitor = monitor), (host.lastMonTime = 1_767_225_600)),
+      () => pool.addCapacity(host, record(4)),
+      () => void (pool.delCapacity(host, record(4)), pool.addCapacity(host, { ...record(5), cpu: 0.5, memoryMiB: 512 })),
+      () => void (host.lastMonTime += 60),
+      () => void ((host.state = HostState.ERROR), (host.error = 'Mon Jan  1 00:00:00 2026 : Error monitoring Host host-01 (0): timeout')),
+    ];
+    for (const change of changes) {
+      change();
+      const after = bodies.of(host);
+      expect(after).not.toBe(before);
+      expect(after).toBe(fresh());
       before = after;
     }
   });

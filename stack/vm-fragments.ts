@@ -9,9 +9,11 @@
  * since the lifecycle changes a record in place). No code that changes a VM has to remember to
  * tell the cache, and a stale answer cannot happen.
  */
+import { renderHost } from '../opennebula/host-xml.js';
 import { shortBodyXml, shortTemplateXml } from '../opennebula/vm-xml.js';
 import type { Template } from '../opennebula/template.js';
-import type { HistoryRecord, VmRecord } from './records.js';
+import { toHostDocument } from './documents.js';
+import type { HistoryRecord, HostMonitor, HostRecord, VmRecord } from './records.js';
 
 /** A rendered body and every field it shows, as they were when it was rendered. */
 class Fragment {
@@ -126,5 +128,80 @@ export class ShortBodies {
     templateXml.charCodeAt(0);
     this.templates.set(templateXml, templateXml);
     return templateXml;
+  }
+}
+
+/** A host's body and every field of the record it shows, as they were when it was rendered. */
+class HostFragment {
+  readonly state: number;
+  readonly prevState: number;
+  readonly lastMonTime: number;
+  readonly monitor: HostMonitor | undefined;
+  readonly cpuUsage: number;
+  readonly memUsageKiB: number;
+  readonly vmsVersion: number;
+  readonly error: string | undefined;
+  readonly name: string;
+  readonly imMad: string;
+  readonly vmmMad: string;
+  readonly clusterId: number;
+  readonly cluster: string;
+
+  constructor(
+    host: HostRecord,
+    readonly xml: string,
+  ) {
+    this.state = host.state;
+    this.prevState = host.prevState;
+    this.lastMonTime = host.lastMonTime;
+    this.monitor = host.monitor;
+    this.cpuUsage = host.cpuUsage;
+    this.memUsageKiB = host.memUsageKiB;
+    this.vmsVersion = host.vmsVersion;
+    this.error = host.error;
+    this.name = host.name;
+    this.imMad = host.imMad;
+    this.vmmMad = host.vmmMad;
+    this.clusterId = host.clusterId;
+    this.cluster = host.cluster;
+  }
+
+  shows(host: HostRecord): boolean {
+    return (
+      this.lastMonTime === host.lastMonTime &&
+      this.state === host.state &&
+      this.prevState === host.prevState &&
+      this.monitor === host.monitor &&
+      this.cpuUsage === host.cpuUsage &&
+      this.memUsageKiB === host.memUsageKiB &&
+      this.vmsVersion === host.vmsVersion &&
+      this.error === host.error &&
+      this.name === host.name &&
+      this.imMad === host.imMad &&
+      this.vmmMad === host.vmmMad &&
+      this.clusterId === host.clusterId &&
+      this.cluster === host.cluster
+    );
+  }
+}
+
+/**
+ * Each host's document (one.host.info, one.hostpool.info), rendered once and reused until a
+ * field of the record it shows changes: a harness waiting for 100,000 hosts to be monitored reads
+ * the pool again and again while most hosts stay as they were. Checked as ShortBodies checks
+ * (a host's monitor answer is replaced, never changed in place; its VMs change through HostPool).
+ */
+export class HostBodies {
+  private readonly fragments: Array<HostFragment | undefined> = [];
+
+  of(host: HostRecord): string {
+    const fragments = this.fragments;
+    const known = host.id < fragments.length ? fragments[host.id] : undefined;
+    if (known !== undefined && known.shows(host)) return known.xml;
+    const xml = renderHost(toHostDocument(host));
+    xml.charCodeAt(0);
+    while (fragments.length <= host.id) fragments.push(undefined);
+    fragments[host.id] = new HostFragment(host, xml);
+    return xml;
   }
 }
