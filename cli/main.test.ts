@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../harness/errors.js';
 import type { Result } from '../harness/result.js';
+import { clearReports } from '../reports/index.js';
 import { sampleResult } from '../reports/test-support/sample-result.js';
 import { main, type CliDeps, type RunFn } from './main.js';
 import type { RunOverrides } from './options.js';
@@ -26,6 +27,7 @@ function harness(run: RunFn = async () => sampleResult({ exitCode: 0, budgets: [
     writeReports: async (result, d) => (written.push({ result, dir: d }), [join(d, 'result.json')]),
     signals: new EventEmitter(),
     checkOutDir: async () => undefined,
+    clearReports: async () => {},
   };
   return { deps, calls, written, stdout: () => out.join(''), stderr: () => err.join('') };
 }
@@ -120,6 +122,34 @@ describe('stampede run', () => {
     expect(await main(['run'], h.deps)).toBe(1);
     expect(h.stdout()).toContain('FAIL  PENDING-PROLOG max < 1s');
     expect(h.stdout()).toContain('2 of 3 budgets failed (exit 1)');
+  });
+
+  it('removes the previous run\'s reports before anything can fail, so an exit 2 leaves no passing junit.xml behind', async () => {
+    const lastRun = (name: string): string => {
+      const out = join(dir, name);
+      mkdirSync(out);
+      for (const f of ['result.json', 'summary.md', 'junit.xml', 'trace.jsonl', 'notes.txt']) writeFileSync(join(out, f), 'from the last run');
+      return out;
+    };
+    const missingFile = harness();
+    missingFile.deps.clearReports = clearReports;
+    const a = lastRun('missing-file');
+    expect(await main(['run', join(dir, 'missing.yaml'), '--out', a], missingFile.deps)).toBe(2);
+    expect(readdirSync(a)).toEqual(['notes.txt']);
+
+    const badScenario = harness(async () => {
+      throw new UserError('scenario: vms.count: expected a whole number >= 1');
+    });
+    badScenario.deps.clearReports = clearReports;
+    const b = lastRun('bad-scenario');
+    expect(await main(['run', '--out', b], badScenario.deps)).toBe(2);
+    expect(readdirSync(b)).toEqual(['notes.txt']);
+
+    const notADirectory = harness();
+    notADirectory.deps.clearReports = clearReports;
+    expect(await main(['run', '--out', scenarioFile], notADirectory.deps)).toBe(2);
+    expect(notADirectory.stderr()).toMatch(/^error: cannot clear the previous run's result\.json in ".*nightly\.yaml": ENOTDIR/);
+    expect(notADirectory.calls).toEqual([]);
   });
 
   it('exits 2 with the sentence of an error the user can fix', async () => {

@@ -6,7 +6,7 @@ import { isUserError } from '../harness/errors.js';
 import { LIMITS } from '../harness/scenario.js';
 import { wallClock, type Clock, type Timer } from '../harness/wall-clock.js';
 import { ExitCode, type Result } from '../harness/result.js';
-import { writeReports as defaultWriteReports } from '../reports/index.js';
+import { clearReports, writeReports as defaultWriteReports } from '../reports/index.js';
 import pkg from '../package.json' with { type: 'json' };
 import {
   DEFAULT_OUT,
@@ -49,6 +49,8 @@ export interface CliDeps {
   signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
   /** creates the report directory or says why it cannot be; the real one unless a test gives another */
   checkOutDir?: (dir: string) => Promise<string | undefined>;
+  /** removes the files a run owns from the report directory (reports/index.ts) unless a test gives another */
+  clearReports?: (dir: string) => Promise<void>;
   /** the wall clock that bounds an interrupted run's grace period: the real one unless a test gives another */
   wallClock?: Pick<Clock, 'timer'>;
 }
@@ -116,13 +118,17 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     .addOption(new Option('--out <dir>', 'report directory').default(DEFAULT_OUT).argParser(outDir))
     .addHelpText('after', EXAMPLES)
     .action(async (file: string | undefined, flags: Omit<RunOverrides, 'scenarioFile'>) => {
+      // Before the run, so a directory that cannot hold the reports costs no run.
+      const outProblem = await (deps.checkOutDir ?? checkOutDir)(flags.out);
+      if (outProblem) program.error(`error: ${outProblem}`, { exitCode: ExitCode.COULD_NOT_RUN, code: 'stampede.out' });
+      // A run owns its report files: gone before anything else can fail, so an exit 2 never leaves
+      // the previous run's passing junit.xml for a CI step to publish.
+      const clearProblem = await (deps.clearReports ?? clearReports)(flags.out).then(() => undefined, (error: Error) => error.message);
+      if (clearProblem) program.error(`error: ${clearProblem}`, { exitCode: ExitCode.COULD_NOT_RUN, code: 'stampede.out' });
       if (file !== undefined) {
         const problem = checkScenarioFile(file);
         if (problem) program.error(`error: ${problem}`, { exitCode: ExitCode.COULD_NOT_RUN, code: 'stampede.scenarioFile' });
       }
-      // Before the run, so a directory that cannot hold the reports costs no run.
-      const outProblem = await (deps.checkOutDir ?? checkOutDir)(flags.out);
-      if (outProblem) program.error(`error: ${outProblem}`, { exitCode: ExitCode.COULD_NOT_RUN, code: 'stampede.out' });
       exitCode = await runAndReport({ ...(file === undefined ? {} : { scenarioFile: file }), ...flags }, deps);
     });
 
