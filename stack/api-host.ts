@@ -61,6 +61,19 @@ export function hostMethods(node: HeadNode): Record<string, MethodDefinition> {
       },
     },
 
+    'one.host.delete': {
+      params: [{ name: 'id', type: 'int' }],
+      handle([id]) {
+        const method = 'one.host.delete';
+        const host = node.hosts.get(id as number);
+        if (!host) return fail(method, `Error getting host [${id as number}].`, ErrorCode.NO_EXISTS);
+        // RequestManagerDelete.cc HostDelete::drop
+        if (host.vmIds.size > 0) return fail(method, 'Can not remove a host with running VMs', ErrorCode.INTERNAL);
+        node.hosts.drop(host);
+        return ok(host.id);
+      },
+    },
+
     'one.hostpool.info': {
       params: [],
       objects: () => node.hosts.size,

@@ -101,6 +101,22 @@ describe('one.host', () => {
   });
 });
 
+describe('one.host.delete', () => {
+  it('removes a host with no VMs for good, and refuses one with VMs as oned does', async () => {
+    const f = fixture();
+    await f.as('one.host.allocate', 'h0', 'dummy', 'dummy', -1);
+    await f.as('one.host.allocate', 'h1', 'dummy', 'dummy', -1);
+    expect(await f.as('one.host.delete', 0)).toEqual([true, 0, 0]);
+    expect(await f.as('one.host.info', 0)).toEqual([false, '[one.host.info] Error getting host [0].', ErrorCode.NO_EXISTS]);
+    expect(await f.as('one.host.delete', 0)).toEqual([false, '[one.host.delete] Error getting host [0].', ErrorCode.NO_EXISTS]);
+    // the name is free again; the id is not
+    expect(await f.as('one.host.allocate', 'h0', 'dummy', 'dummy', -1)).toEqual([true, 2, 0]);
+    const [, vmId] = await f.as('one.vm.allocate', 'CPU = 1\nMEMORY = 512\n');
+    expect((await f.as('one.vm.deploy', vmId, 1, false, 0))[0]).toBe(true);
+    expect(await f.as('one.host.delete', 1)).toEqual([false, '[one.host.delete] Can not remove a host with running VMs', ErrorCode.INTERNAL]);
+  });
+});
+
 describe('one.vm.allocate', () => {
   it('reports template syntax errors with their line and column', async () => {
     const f = fixture();

@@ -75,6 +75,7 @@ export class InformationManager {
     const parked = this.parked;
     this.parked = [];
     for (const host of parked) {
+      if (this.hosts.get(host.id) !== host) continue;
       if (MONITORING_STATE[host.state] === undefined) this.parked.push(host);
       else this.wait(host);
     }
@@ -84,6 +85,7 @@ export class InformationManager {
       if (due.length >= this.knobs.HOST_PER_INTERVAL) break;
       this.waiting.pop();
       const { host } = next;
+      if (this.hosts.get(host.id) !== host) continue; // deleted (one.host.delete): monitored no more
       if (MONITORING_STATE[host.state] === undefined) this.parked.push(host);
       else due.push(host);
     }

@@ -133,6 +133,12 @@ export class HostPool {
     return this.hosts.values();
   }
 
+  /** Removes a host (one.host.delete); its id is never handed out again. */
+  drop(host: HostRecord): void {
+    this.hosts.delete(host.id);
+    this.names.delete(host.name);
+  }
+
   get size(): number {
     return this.hosts.size;
   }
