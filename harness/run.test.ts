@@ -103,6 +103,20 @@ describe('run(), embedded, in virtual time', () => {
     expect(hung.budgets[0]).toMatchObject({ lowerBound: true, pass: false });
   });
 
+  it('says why a VM that fits no host never came up, naming the shortage, and on which host each failure was', async () => {
+    const result = await runOf({ vms: { count: 2, template: 'CPU = 1\nMEMORY = 32768\nDISK = [ IMAGE_ID = 0 ]\n' }, hosts: { count: 2 }, deadline: '2m' });
+    expect(result.vms).toMatchObject({ up: 0, timedOut: 2 });
+    expect(result.failures.map((f) => [f.vmId, f.stage, f.host, f.state, f.reason])).toEqual(
+      [0, 1].map((id) => [
+        id,
+        'PENDING-PROLOG',
+        null,
+        'PENDING',
+        'no NET-MSG by the deadline: the VM fits no host (needs 32768 MiB of memory, the largest host has 24576 MiB)',
+      ]),
+    );
+  });
+
   it('stops early when its signal aborts, says it was interrupted and by what, and still accounts for every VM', async () => {
     const ac = new AbortController();
     let probe: (() => { counts: Record<string, number> }) | undefined;

@@ -13,7 +13,7 @@ const ORDER = [
   'requested', 'up', 'failed', 'timedOut',
   'START-PENDING', 'PENDING-PROLOG', 'PROLOG-BOOT', 'BOOT-RUNNING', 'RUNNING-NET-MSG', 'total',
   'count', 'censored', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max',
-  'index', 'vmId', 'outcome', 'pathology', 'stage', 'expression', 'operator', 'actual', 'lowerBound', 'pass', 'unit', 'threshold', 'reason', 'host', 'state', 'evidence',
+  'index', 'vmId', 'outcome', 'detector', 'pathology', 'stage', 'expression', 'operator', 'actual', 'lowerBound', 'pass', 'unit', 'threshold', 'reason', 'host', 'state', 'evidence',
   'polled', 'upButNotRunning', 'examples',
   'clock', 'timers', 'meanMs', 'p99Ms', 'maxMs', 'warning',
 ];
