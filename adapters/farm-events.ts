@@ -15,6 +15,7 @@
  * | `ssh.end`    | the connection is up                                         | same                            |
  * | `boot.start` | the guest starts booting (right after DEPLOY SUCCESS)        | vmId, host                      |
  * | `boot.end`   | the guest is up (SUCCESS, just before its NET-MSG) or never will be (FAILURE, info says why) | vmId, host, result, info? |
+ * | `store.read` | a boot starts reading its working set from the image store (every boot with `cache=none`, the first per host and image otherwise) | vmId, host, action (the image), info (MB) |
  * | `net-msg`    | the guest's message leaves for the head node (NET-MSG)       | vmId, host                      |
  * | `host.crash` | a host crashes (fault plan `crashAt`, or `HostFarm.crash`)   | host                            |
  * | `vm.lost`    | a VM that was deployed on a crashed host is gone             | vmId, host, info                |
@@ -34,6 +35,7 @@ export type FarmEventType =
   | 'ssh.end'
   | 'boot.start'
   | 'boot.end'
+  | 'store.read'
   | 'net-msg'
   | 'host.crash'
   | 'vm.lost'

@@ -64,12 +64,16 @@ function readWorkingSet(core: FarmCore, host: FarmHost, deployment: DeploymentVm
   const mb = core.workingSetMB(image);
   if (mb === 0) return undefined;
   const maxRate = core.latency.guest.readMaxMBps;
-  if (disk.cache === 'none') return core.store.consume(mb, { maxRate, signal: stop });
+  if (disk.cache === 'none') {
+    storeRead(core, host, deployment.id, image, mb);
+    return core.store.consume(mb, { maxRate, signal: stop });
+  }
   const cached = host.pageCache.get(image);
   if (cached === true) return undefined;
   let read = cached;
   if (read === undefined) {
     // The read belongs to the page cache, not to this guest: it goes on if the guest is stopped.
+    storeRead(core, host, deployment.id, image, mb);
     read = core.store.consume(mb, { maxRate, signal: host.signal }).then(() => {
       if (!host.crashed) host.pageCache.set(image, true);
     });
@@ -77,6 +81,11 @@ function readWorkingSet(core: FarmCore, host: FarmHost, deployment: DeploymentVm
     host.pageCache.set(image, read);
   }
   return untilStopped(read, stop);
+}
+
+/** The store starts serving `mb` of `image` to a boot on `host`: what tells a host cache from direct I/O. */
+function storeRead(core: FarmCore, host: FarmHost, vmId: number, image: string, mb: number): void {
+  core.emit({ t: core.clock.now(), type: 'store.read', vmId, host: host.name, action: image, info: String(mb) });
 }
 
 /**

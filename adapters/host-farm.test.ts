@@ -405,6 +405,8 @@ describe('HostFarm: the instrument', () => {
       ['vmm.start', 500],
       ['vmm.end', 1500],
       ['boot.start', 1500],
+      // the first boot of the image on this host reads its working set from the store
+      ['store.read', 1500],
       // 10 core-s at 1 core and 100 MB at 100 MB/s overlap: 10 s, then 1 s of network
       ['boot.end', 12_500],
       ['net-msg', 12_500],

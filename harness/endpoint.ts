@@ -104,3 +104,35 @@ export function tableEndpoint(table: MethodTable | Readonly<Record<string, Metho
   }
   return endpoint;
 }
+
+/**
+ * The endpoint with each call's send and answer recorded (`api.send` / `api.answer`, `action` the
+ * method), so a detector can see the stack's answer times grow. `one.vm.allocate` is left to the
+ * load generator, whose submit/send/answer events already carry each request's position.
+ */
+export function tapEndpoint(
+  endpoint: StackEndpoint,
+  now: () => number,
+  record: (e: { t: number; type: 'api.send' | 'api.answer'; action: string; result?: 'FAILURE'; info?: string }) => void,
+): StackEndpoint {
+  const timed = async <T>(method: string, call: () => Promise<T>, failed: (answer: T) => boolean): Promise<T> => {
+    if (method === UNTAPPED) return call();
+    record({ t: now(), type: 'api.send', action: method });
+    try {
+      const answer = await call();
+      record({ t: now(), type: 'api.answer', action: method, ...(failed(answer) ? { result: 'FAILURE' as const } : {}) });
+      return answer;
+    } catch (error) {
+      record({ t: now(), type: 'api.answer', action: method, result: 'FAILURE', info: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  };
+  const tapped: StackEndpoint = {
+    call: (method, params) => timed(method, () => endpoint.call(method, params), (a) => a[0] !== true),
+  };
+  const { multicall } = endpoint;
+  if (multicall) tapped.multicall = (calls) => timed('system.multicall', () => multicall.call(endpoint, calls), () => false);
+  return tapped;
+}
+
+const UNTAPPED = 'one.vm.allocate';

@@ -22,8 +22,10 @@ import { ScaledClock } from '../sim/scaled-clock.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { clientOverheadFrom } from './client-overhead.js';
 import { concludeRun, type Ending } from './conclude.js';
+import { startDetection } from './detect/index.js';
 import { tapLauncher } from './driver-tap.js';
 import { startWallWatch } from './environment.js';
+import { tapEndpoint } from './endpoint.js';
 import { UserError } from './errors.js';
 import { launchMode, type LaunchedStack } from './launch/index.js';
 import { runLoad } from './load.js';
@@ -61,7 +63,8 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
   const wall = startWallWatch();
   const clock: Clock = resolved.clock.kind === 'virtual' ? new VirtualClock() : new ScaledClock(resolved.clock.scale);
   const sink = options.sink ?? (options.out === undefined ? undefined : new JsonlFile(join(options.out, TRACE_FILE)));
-  const tracer = new Tracer({ vms: scenario.vms.count, sink });
+  const detection = startDetection({ hosts: resolved.hosts, vms: scenario.vms.count, headNodeCores: scenario.headNode.cores });
+  const tracer = new Tracer({ vms: scenario.vms.count, sink, subscribers: [detection.observe] });
   const record = (e: TraceEvent): void => tracer.record(e);
   const random = new Random(scenario.seed);
 
@@ -88,7 +91,15 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
 
   const body = async (): Promise<Map<number, PolledVm>> => {
     // the tap sits between each driver's pool and the farm: an action is seen when a worker starts it
-    const stack = await mode.start({ resolved, clock, farm: tapLauncher(farm.launcher, clock, record) }, resolved.launch.options);
+    const launched = await mode.start({ resolved, clock, farm: tapLauncher(farm.launcher, clock, record) }, resolved.launch.options);
+    // the same stack, its API calls recorded (a launch may be a class: its methods are called on it)
+    const register = launched.registerHosts?.bind(launched);
+    const stack: LaunchedStack = {
+      endpoint: tapEndpoint(launched.endpoint, () => clock.now(), record),
+      session: launched.session,
+      stop: () => launched.stop(),
+      ...(register ? { registerHosts: register } : {}),
+    };
     try {
       const hostNames = resolved.hosts.map((h) => h.name);
       await (stack.registerHosts ? stack.registerHosts(hostNames) : registerHosts(stack, hostNames));
@@ -145,7 +156,7 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
       await load;
       return await finalPoll(stack, tracer);
     } finally {
-      await stack.stop();
+      await launched.stop();
       farm.stop();
     }
   };
@@ -156,20 +167,25 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
   } finally {
     tracer.close();
   }
-  return concludeRun({ resolved, tracer, ending, polled, clock, environment: wall.environment() });
+  return concludeRun({ resolved, tracer, ending, polled, findings: detection.gather(), clock, environment: wall.environment() });
 }
 
 function signalName(reason: unknown): string {
   return reason === 'SIGINT' || reason === 'SIGTERM' ? reason : 'abort';
 }
 
-/** The farm's own events that the driver tap does not see: guest boots, NET-MSG aside, losses, crashes, faults. */
+/**
+ * The farm's own events that the driver tap does not see, every one of them (the detectors read
+ * them): guest boots and their ends, store reads, SSH set-ups, MONITOR, losses, crashes, faults.
+ * TM and VMM actions come through the tap, NET-MSG through the collector.
+ */
 function farmEventsTo(record: (e: TraceEvent) => void): (e: FarmEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'boot.start':
         return record({ t: e.t, type: 'boot', vmId: e.vmId!, host: e.host! });
       case 'boot.end':
+        record({ t: e.t, type: 'boot.end', ...pick(e), result: e.result ?? 'SUCCESS' });
         if (e.result === 'FAILURE') record({ t: e.t, type: 'lost', vmId: e.vmId!, host: e.host!, info: e.info ?? 'the guest never came up' });
         return;
       case 'vm.lost':
@@ -178,6 +194,12 @@ function farmEventsTo(record: (e: TraceEvent) => void): (e: FarmEvent) => void {
         return record({ t: e.t, type: 'host', host: e.host!, action: 'crash' });
       case 'fault':
         return record({ t: e.t, type: 'fault', ...pick(e) });
+      case 'store.read':
+      case 'ssh.start':
+      case 'ssh.end':
+      case 'im.start':
+      case 'im.end':
+        return record({ t: e.t, type: e.type, ...pick(e), ...(e.result === undefined ? {} : { result: e.result }) });
       default:
         return;
     }
@@ -296,6 +318,6 @@ async function crossCheck(
     const name = vmDisplayState(vm.state, vm.lcmState);
     if (states.get(vm.id) === name) continue;
     states.set(vm.id, name);
-    record({ t, type: 'state', vmId: vm.id, info: name });
+    record({ t, type: 'state', vmId: vm.id, info: name, ...(vm.host === undefined ? {} : { host: vm.host }) });
   }
 }

@@ -18,13 +18,26 @@ export type TraceEventType =
   | 'vmm.end'
   /** farm: the guest began to boot on its host */
   | 'boot'
+  /** farm: the guest's boot ended: SUCCESS just before its NET-MSG, FAILURE (`info` why) if it never will come up */
+  | 'boot.end'
+  /** farm: the guest's boot started reading its working set from the image store; `action` the image, `info` the MB */
+  | 'store.read'
+  /** farm: an action started / finished setting up its SSH connection on the head node; `action` the operation */
+  | 'ssh.start'
+  | 'ssh.end'
+  /** IM driver received / answered MONITOR for `host` */
+  | 'im.start'
+  | 'im.end'
+  /** harness: an XML-RPC call left for the stack / its answer came back; `action` the method */
+  | 'api.send'
+  | 'api.answer'
   /** farm: the guest's message reached the collector: the VM is up */
   | 'net-msg'
   /** farm: the VM is gone (its host crashed); `info` says why */
   | 'lost'
   /** farm: something happened to a host as a whole; `action` names it (e.g. `crash`) */
   | 'host'
-  /** harness: polling the stack found the VM in a new state; `info` is its display name */
+  /** harness: polling the stack found the VM in a new state; `info` is its display name, `host` its history's host */
   | 'state'
   /** farm: a fault was injected into an action (`action` the operation, `info` fail: <message> or hang) */
   | 'fault';

@@ -44,6 +44,8 @@ export interface TracerOptions {
   sink?: TraceSink;
   /** emulated ms between two durability flushes of the sink */
   flushEveryMs?: number;
+  /** each gets every event the timelines see, as it happens (the detectors, harness/detect/) */
+  subscribers?: ReadonlyArray<(e: TraceEvent) => void>;
 }
 
 /**
@@ -61,6 +63,7 @@ export class Tracer {
   readonly boundaries: BoundaryTable;
   private readonly sink: TraceSink | undefined;
   private readonly flushEveryMs: number;
+  private readonly subscribers: ReadonlyArray<(e: TraceEvent) => void>;
   private lastFlush = 0;
   private latest = 0;
   private readonly vmIds: Int32Array;
@@ -80,6 +83,7 @@ export class Tracer {
     this.requested = n;
     this.sink = options.sink;
     this.flushEveryMs = options.flushEveryMs ?? 1000;
+    this.subscribers = options.subscribers ?? [];
     this.boundaries = new BoundaryTable(n);
     this.vmIds = new Int32Array(n).fill(-1);
     this.phases = new Uint8Array(n); // all WAITING
@@ -98,6 +102,7 @@ export class Tracer {
       }
     }
     if (this.frozen) return;
+    for (const subscriber of this.subscribers) subscriber(e);
     let index = e.index;
     if (index === undefined) {
       if (e.vmId === undefined) return; // a host-wide event: trace only

@@ -1,0 +1,153 @@
+import type { Finding } from '../result.js';
+import { median, sec } from './measure.js';
+import { pinned, poolQueue } from './pools.js';
+import type { Detector } from './types.js';
+import type { RunView } from './view.js';
+
+/**
+ * Dispatch throttling by the scheduler (`sched-ignores-max-host`, MAX_DISPATCH, a long
+ * SCHED_INTERVAL), seen from outside: the TM receives first prologs in waves, one wave per
+ * scheduling cycle, and each wave stops at a cap while VMs are left waiting and the hosts had room
+ * (they took more VMs in later cycles). PENDING-PROLOG then rises in steps of one cycle.
+ *
+ * A wave is a run of prolog starts with the TM never idle for WAVE_GAP_MS in between: a cycle
+ * dispatches within milliseconds (a TM that runs one at a time still takes them back to back),
+ * cycles are a second or more apart. A wave is throttled when VMs that were already
+ * PENDING at its start were left for a later wave. The detector needs 3 or more throttled waves
+ * and a median PENDING-PROLOG of at least two cycles, so one split cycle never fires it. It stays
+ * silent when the TM pool was pinned at its cap (the thread-pool detectors' case): then the pool,
+ * not the scheduler, paces the prologs.
+ *
+ *   - at most 1 VM per host in every throttled wave, each wave reaching every host that takes VMs,
+ *     on 2 or more hosts: `sched-ignores-max-host`
+ *     (or MAX_HOST = 1: the trace cannot tell the two apart, the evidence says so);
+ *   - else 80% or more of throttled waves of one size C: a dispatch cap of C per cycle (MAX_DISPATCH);
+ *   - else cycles 5 s or more apart with VMs waiting half a cycle or more: the scheduler interval.
+ */
+export const WAVE_GAP_MS = 250;
+
+export const dispatchThrottle: Detector = {
+  name: 'dispatch-throttle',
+  names: ['sched-ignores-max-host', 'dispatch-throttle'],
+  summary:
+    'names sched-ignores-max-host (at most 1 VM per host per cycle) or a dispatch cap or interval (dispatch-throttle): first prologs come in cycle waves stuck at a cap while VMs wait and hosts have room',
+  start: () => ({ gather: (view) => gatherThrottle(view) }),
+};
+
+interface Wave {
+  t: number;
+  vms: Array<{ host: string }>;
+  /** VMs PENDING at the wave's start (the wave's own included) */
+  waiting: number;
+}
+
+function gatherThrottle(view: RunView): Finding[] {
+  const vms = view.answered().filter((v) => !Number.isNaN(v.prolog) && v.host !== undefined);
+  if (vms.length < 8) return [];
+  if (pinned(poolQueue(view, 'TM'))) return [];
+  const waves = wavesOf(view);
+  if (waves.length < 2) return [];
+  const throttled = waves.filter((w) => w.waiting > w.vms.length);
+  const pendingProlog = vms.map((v) => v.prolog - v.answered);
+  const medianWait = median(pendingProlog);
+  const gaps = waves.slice(1).map((w, i) => w.t - waves[i]!.t);
+  const cycle = median(gaps);
+  const longest = Math.max(...pendingProlog);
+  const steps = `PENDING-PROLOG rises in ${sec(cycle)} steps to ${sec(longest)} (median ${sec(medianWait)})`;
+  const perHostTotals = new Map<string, number>();
+  for (const v of vms) perHostTotals.set(v.host!, (perHostTotals.get(v.host!) ?? 0) + 1);
+  const roomy = Math.min(...perHostTotals.values());
+
+  if (throttled.length >= 3 && medianWait >= 2 * cycle) {
+    const perHostMax = Math.max(...throttled.map((w) => maxPerHost(w)));
+    const hosts = new Set(throttled.flatMap((w) => w.vms.map((v) => v.host)));
+    const waitedMax = Math.max(...throttled.map((w) => w.waiting - w.vms.length));
+    // per host, not per cycle: the waves reach every host that takes VMs, one VM each
+    if (perHostMax === 1 && hosts.size >= 2 && median(throttled.map((w) => w.vms.length)) >= perHostTotals.size) {
+      return [
+        {
+          detector: 'dispatch-throttle',
+          pathology: 'sched-ignores-max-host',
+          stage: 'PENDING-PROLOG',
+          hosts: [],
+          evidence:
+            `the scheduler dispatched at most 1 VM per host per cycle: ${throttled.length} cycles ${sec(cycle)} apart, each starting ` +
+            `${median(throttled.map((w) => w.vms.length))} prologs on as many hosts while up to ${waitedMax} more VMs waited, and every one of ` +
+            `the ${hosts.size} hosts took ${roomy} or more VMs in the end, so they had room (sched-ignores-max-host, or MAX_HOST = 1); ${steps}`,
+        },
+      ];
+    }
+    const sizes = throttled.map((w) => w.vms.length);
+    const mode = modeOf(sizes);
+    if (mode.count >= 0.8 * sizes.length) {
+      return [
+        {
+          detector: 'dispatch-throttle',
+          pathology: 'dispatch-throttle',
+          stage: 'PENDING-PROLOG',
+          hosts: [],
+          evidence:
+            `the scheduler dispatched ${mode.value} VMs per cycle and no more (${mode.count} of ${throttled.length} throttled cycles, ` +
+            `${sec(cycle)} apart) while up to ${waitedMax} more VMs waited, spread over ${hosts.size} hosts that took ${roomy} or more each ` +
+            `in the end: a dispatch cap of ${mode.value} per cycle (MAX_DISPATCH); ${steps}`,
+        },
+      ];
+    }
+  }
+  if (cycle >= 5000 && medianWait >= cycle / 2 && waves.some((w) => w.waiting > 0)) {
+    return [
+      {
+        detector: 'dispatch-throttle',
+        pathology: 'dispatch-throttle',
+        stage: 'PENDING-PROLOG',
+        hosts: [],
+        evidence:
+          `first prologs came in ${waves.length} waves ${sec(cycle)} apart and VMs waited a median ${sec(medianWait)} for one ` +
+          `(longest ${sec(longest)}) with the TM idle in between: the scheduler's interval sets PENDING-PROLOG`,
+      },
+    ];
+  }
+  return [];
+}
+
+function wavesOf(view: RunView): Wave[] {
+  const vms = view
+    .answered()
+    .filter((v) => !Number.isNaN(v.prolog) && v.host !== undefined)
+    .sort((a, b) => a.prolog - b.prolog);
+  const answeredAt = view
+    .answered()
+    .map((v) => v.answered)
+    .sort((a, b) => a - b);
+  const waves: Wave[] = [];
+  let dispatched = 0;
+  let answered = 0;
+  // a wave ends when the TM has had no prolog in flight for WAVE_GAP_MS: prologs a single TM
+  // thread runs one after another still belong to the cycle that dispatched them
+  let busyUntil = Number.NEGATIVE_INFINITY;
+  for (const v of vms) {
+    if (v.prolog - busyUntil >= WAVE_GAP_MS || waves.length === 0) {
+      while (answered < answeredAt.length && answeredAt[answered]! <= v.prolog) answered += 1;
+      waves.push({ t: v.prolog, vms: [], waiting: answered - dispatched });
+    }
+    waves.at(-1)!.vms.push({ host: v.host! });
+    dispatched += 1;
+    const end = Number.isNaN(v.prologEnd) ? view.end : v.prologEnd;
+    busyUntil = Math.max(busyUntil, v.prolog, end);
+  }
+  return waves;
+}
+
+function maxPerHost(w: Wave): number {
+  const n = new Map<string, number>();
+  for (const v of w.vms) n.set(v.host, (n.get(v.host) ?? 0) + 1);
+  return Math.max(...n.values());
+}
+
+function modeOf(values: readonly number[]): { value: number; count: number } {
+  const n = new Map<number, number>();
+  for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
+  let best = { value: Number.NaN, count: 0 };
+  for (const [value, count] of n) if (count > best.count) best = { value, count };
+  return best;
+}

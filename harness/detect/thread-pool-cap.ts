@@ -1,0 +1,38 @@
+import type { Finding } from '../result.js';
+import { sec } from './measure.js';
+import { pinned, poolQueue, singleConsumers, type PoolQueue } from './pools.js';
+import type { Detector } from './types.js';
+
+/**
+ * A thread pool too small for the farm: TM or VMM actions in flight plateau at a fixed number over
+ * the whole farm while more VMs wait (thresholds in pools.ts). Names the number: 1 is a global
+ * lock. When both drivers sit at 1, the vertical-pipeline detector names that instead.
+ */
+export const threadPoolCap: Detector = {
+  name: 'thread-pool-cap',
+  names: ['thread-pool-cap'],
+  summary: 'names a TM or VMM thread pool smaller than the farm: actions in flight pinned at one number (1: a global lock) while more VMs wait and hosts sit idle',
+  start: () => ({
+    gather(view) {
+      const tm = poolQueue(view, 'TM');
+      const vmm = poolQueue(view, 'VMM');
+      if (singleConsumers(tm, vmm)) return []; // vertical-pipeline's
+      return [tm, vmm].filter(pinned).map(finding);
+    },
+  }),
+};
+
+function finding(q: PoolQueue): Finding {
+  const what = q.kind === 'TM' ? 'prolog TRANSFERs' : 'DEPLOYs';
+  const lock = q.cap === 1 ? ': a global lock' : '';
+  return {
+    detector: 'thread-pool-cap',
+    pathology: 'thread-pool-cap',
+    stage: q.stage,
+    hosts: [],
+    evidence:
+      `${q.kind} ${what} in flight plateaued at ${q.cap} over the whole farm (${Math.round(q.pinnedShare * 100)}% of the ${sec(q.waitingMs)} VMs waited) ` +
+      `while up to ${q.waitingAtCap} VMs waited in ${q.stage} and ${q.hosts - q.cap} or more of ${q.hosts} hosts had none: ` +
+      `a pool of ${q.cap}${lock}`,
+  };
+}
