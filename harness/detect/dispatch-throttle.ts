@@ -10,9 +10,9 @@ import type { RunView } from './view.js';
  * scheduling cycle, and each wave stops at a cap while VMs are left waiting and the hosts had room
  * (they took more VMs in later cycles). PENDING-PROLOG then rises in steps of one cycle.
  *
- * A wave is a run of prolog starts with the TM never idle for WAVE_GAP_MS in between: a cycle
- * dispatches within milliseconds (a TM that runs one at a time still takes them back to back),
- * cycles are a second or more apart. A wave is throttled when VMs that were already
+ * A wave is a run of prolog starts less than WAVE_GAP_MS apart, or queued behind a TM at its
+ * peak (a TM that runs one at a time takes a cycle's VMs back to back): a cycle dispatches within
+ * milliseconds, cycles are a second or more apart. A wave is throttled when VMs that were already
  * PENDING at its start were left for a later wave. The detector needs 3 or more throttled waves
  * and a median PENDING-PROLOG of at least two cycles, so one split cycle never fires it. It stays
  * silent when the TM pool was pinned at its cap (the thread-pool detectors' case): then the pool,
@@ -122,18 +122,22 @@ function wavesOf(view: RunView): Wave[] {
   const waves: Wave[] = [];
   let dispatched = 0;
   let answered = 0;
-  // a wave ends when the TM has had no prolog in flight for WAVE_GAP_MS: prologs a single TM
-  // thread runs one after another still belong to the cycle that dispatched them
-  let busyUntil = Number.NEGATIVE_INFINITY;
+  // A prolog that starts as another ends, with the TM at its peak, was queued behind the TM's
+  // pool, not dispatched by a new cycle: a single TM thread takes a cycle's VMs back to back.
+  const tmPeak = poolQueue(view, 'TM').cap;
+  const ends = vms.map((v) => (Number.isNaN(v.prologEnd) ? Number.POSITIVE_INFINITY : v.prologEnd)).sort((a, b) => a - b);
+  let ended = 0;
+  let last = Number.NEGATIVE_INFINITY;
   for (const v of vms) {
-    if (v.prolog - busyUntil >= WAVE_GAP_MS || waves.length === 0) {
+    while (ended < ends.length && ends[ended]! < v.prolog) ended += 1;
+    const queued = dispatched - ended >= tmPeak;
+    if (waves.length === 0 || (v.prolog - last >= WAVE_GAP_MS && !queued)) {
       while (answered < answeredAt.length && answeredAt[answered]! <= v.prolog) answered += 1;
       waves.push({ t: v.prolog, vms: [], waiting: answered - dispatched });
     }
     waves.at(-1)!.vms.push({ host: v.host! });
     dispatched += 1;
-    const end = Number.isNaN(v.prologEnd) ? view.end : v.prologEnd;
-    busyUntil = Math.max(busyUntil, v.prolog, end);
+    last = v.prolog;
   }
   return waves;
 }
