@@ -21,12 +21,19 @@ export const headOfLine: Detector = {
 function gatherHeadOfLine(view: RunView): Finding[] {
   const deploys = view.intervals.vmm.filter((i) => i.action === 'DEPLOY');
   const byHost = new Map<string, Interval[]>();
-  for (const d of deploys) byHost.set(d.host, [...(byHost.get(d.host) ?? []), d]);
+  for (const d of deploys) {
+    const list = byHost.get(d.host);
+    if (list) list.push(d);
+    else byHost.set(d.host, [d]);
+  }
   if (byHost.size < 2) return [];
   const dur = (i: Interval): number => (Number.isFinite(i.end) ? i.end : view.end) - i.start;
   const medians = new Map([...byHost].map(([h, list]) => [h, median(list.map(dur))] as const));
-  const all = [...view.intervals.vmm.filter((i) => i.action === 'DEPLOY')].map((d) => [d.start, d.end] as const);
-  const farm = queueTimeline(all, [], view.end);
+  const farm = queueTimeline(
+    deploys.map((d) => [d.start, d.end] as const),
+    [],
+    view.end,
+  );
   const cap = Math.max(0, ...farm.map((s) => s.inFlight));
   const findings: Finding[] = [];
   for (const [host, list] of byHost) {

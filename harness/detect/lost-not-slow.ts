@@ -18,7 +18,9 @@ export const lostNotSlow: Detector = {
       const byHost = new Map<string, VmView[]>();
       for (const v of view.answered()) {
         if (v.host === undefined || Number.isNaN(v.running)) continue;
-        byHost.set(v.host, [...(byHost.get(v.host) ?? []), v]);
+        const list = byHost.get(v.host);
+        if (list) list.push(v);
+        else byHost.set(v.host, [v]);
       }
       const lost: Array<{ vm: VmView; waited: number; others: number; slowest: number }> = [];
       for (const vms of byHost.values()) {

@@ -25,7 +25,16 @@ export interface PoolQueue {
   timeline: Segment[];
 }
 
+/** Several detectors ask for the same queues: each is computed once per run. */
+const computed = new WeakMap<RunView, Partial<Record<'TM' | 'VMM', PoolQueue>>>();
+
 export function poolQueue(view: RunView, kind: 'TM' | 'VMM'): PoolQueue {
+  let cache = computed.get(view);
+  if (!cache) computed.set(view, (cache = {}));
+  return (cache[kind] ??= computePoolQueue(view, kind));
+}
+
+function computePoolQueue(view: RunView, kind: 'TM' | 'VMM'): PoolQueue {
   const actions =
     kind === 'TM' ? view.intervals.tm.filter((i) => i.action === 'prolog') : view.intervals.vmm.filter((i) => i.action === 'DEPLOY');
   const waits: Array<[number, number]> = [];
