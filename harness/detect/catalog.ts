@@ -8,8 +8,10 @@ import type { ScenarioInput } from '../scenario.js';
  * reports). `suites/regressions` runs them all and prints the confusion matrix.
  */
 export interface CatalogCase {
-  /** what is switched on: the name the detector should give */
+  /** what is switched on, as the confusion matrix's row names it */
   name: string;
+  /** the name the detector should give (none for the clean run) */
+  pathology?: string;
   /** how it is switched on, in a sentence */
   how: string;
   scenario: ScenarioInput;
@@ -20,8 +22,9 @@ const BASE = { hosts: { count: 4, cores: 8, memoryMiB: 24_576 }, vms: { count: 1
 
 const over = (name: string, how: string, profile: Record<string, unknown>, extra: Partial<ScenarioInput> = {}): CatalogCase => ({
   name,
+  pathology: name.replace(/ \(.*\)$/, ''),
   how,
-  scenario: { ...BASE, name: `catalog-${name}`, profile: { extends: 'optimized', ...profile }, ...extra },
+  scenario: { ...BASE, name: `catalog-${name.replace(/ \((.*)\)$/, '-$1').toLowerCase()}`, profile: { extends: 'optimized', ...profile }, ...extra },
 });
 const pathology = (name: string, how: string): CatalogCase => over(name, how, { pathologies: { [name]: true } });
 
@@ -33,16 +36,19 @@ export const CATALOG: readonly CatalogCase[] = [
   pathology('sched-ignores-max-host', 'the scheduler dispatches one VM per host per cycle'),
   pathology('ssh-per-action', 'drivers on the ssh transport: a connection per action'),
   pathology('direct-io', 'disks with cache=none'),
-  { name: 'serial-submit', how: 'the serial load mode: one allocate after another', scenario: { ...BASE, name: 'catalog-serial-submit', load: { mode: 'serial' } } },
-  over('thread-pool-cap', 'the VMM driver with -t 2 on 4 hosts', { vmm: { threads: 2 } }),
+  { name: 'serial-submit', pathology: 'serial-submit', how: 'the serial load mode: one allocate after another', scenario: { ...BASE, name: 'catalog-serial-submit', load: { mode: 'serial' } } },
+  over('thread-pool-cap (VMM)', 'the VMM driver with -t 2 on 4 hosts', { vmm: { threads: 2 } }),
+  over('thread-pool-cap (TM)', 'the TM driver with -t 1 on 4 hosts: a global lock', { tm: { threads: 1 } }),
   over('dispatch-throttle', 'MAX_DISPATCH = 3 per 1 s cycle on 4 hosts', { scheduler: { MAX_DISPATCH: 3 } }),
   {
     name: 'head-of-line',
+    pathology: 'head-of-line',
     how: 'every DEPLOY on host-02 hangs',
     scenario: { ...BASE, name: 'catalog-head-of-line', faults: { hosts: { 'host-02': { operations: { 'vmm.deploy': { hangRate: 1 } } } } } },
   },
   {
     name: 'lost-not-slow',
+    pathology: 'lost-not-slow',
     how: 'the guest of VM 5 never sends its NET-MSG',
     scenario: { ...BASE, name: 'catalog-lost-not-slow', faults: { operations: { 'guest.boot': { hang: { vmIds: [5] } } } } },
   },

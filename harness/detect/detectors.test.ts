@@ -67,9 +67,12 @@ describe('detectors on runs of the catalog (PR-sized, virtual time)', () => {
   });
 
   it('a thread-pool cap names the number and the stage the VMs wait in', () => {
-    const f = one('thread-pool-cap');
+    const f = one('thread-pool-cap (VMM)');
     expect(f).toMatchObject({ stage: 'PROLOG-BOOT', hosts: [] });
-    expect(f.evidence).toMatch(/^VMM DEPLOYs in flight plateaued at 2 over the whole farm .* of 4 hosts had none: a pool of 2$/);
+    expect(f.evidence).toMatch(/^VMM DEPLOYs in flight plateaued at 2 over the whole farm, for 100% of the .* while up to 125 VMs waited in PROLOG-BOOT: a pool of 2 for 4 hosts$/);
+    const tm = one('thread-pool-cap (TM)');
+    expect(tm).toMatchObject({ stage: 'PENDING-PROLOG', hosts: [] });
+    expect(tm.evidence).toMatch(/^TM prolog TRANSFERs in flight plateaued at 1 over the whole farm.*: a pool of 1 for 4 hosts: a global lock$/);
   });
 
   it('vertical-pipeline sees one action at a time in both drivers', () => {

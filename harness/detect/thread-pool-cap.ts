@@ -31,8 +31,7 @@ function finding(q: PoolQueue): Finding {
     stage: q.stage,
     hosts: [],
     evidence:
-      `${q.kind} ${what} in flight plateaued at ${q.cap} over the whole farm (${Math.round(q.pinnedShare * 100)}% of the ${sec(q.waitingMs)} VMs waited) ` +
-      `while up to ${q.waitingAtCap} VMs waited in ${q.stage} and ${q.hosts - q.cap} or more of ${q.hosts} hosts had none: ` +
-      `a pool of ${q.cap}${lock}`,
+      `${q.kind} ${what} in flight plateaued at ${q.cap} over the whole farm, for ${Math.round(q.pinnedShare * 100)}% of the ${sec(q.waitingMs)} ` +
+      `during which VMs waited for one, while up to ${q.waitingAtCap} VMs waited in ${q.stage}: a pool of ${q.cap} for ${q.hosts} hosts${lock}`,
   };
 }

@@ -48,7 +48,7 @@ describe('regressions: each pathology alone is named by its detector and by no o
 
   it.each(CATALOG.map((c) => [c.name, c] as const))('%s', (_name, c: CatalogCase) => {
     const r = results.get(c.name)!;
-    expect(r.findings.map((f) => f.pathology)).toEqual([c.name]);
+    expect(r.findings.map((f) => f.pathology)).toEqual([c.pathology]);
     // the run fails, and the report says why: the stage, any broken budget with its measured value, the evidence
     expect(r.exitCode).toBe(1);
     const summary = summaryMarkdown(r);
