@@ -13,7 +13,8 @@ import type { RunView } from './view.js';
  * flight, at least 2 VMs waiting at once, and its VMs' median wait is at least one median deploy
  * (they queued behind each other, not behind a coincidence). The detector fires when at least
  * half the hosts with 3 or more deploys are serialized and the farm had 2 or more deploys in
- * flight at some instant (1 everywhere is a global cap, the thread-pool detector's case).
+ * flight at some instant, at least 90% as many as hosts with 3 or more deploys (fewer is a global
+ * cap narrower than the farm, the thread-pool detector's case).
  */
 export const perHostSerialization: Detector = {
   name: 'per-host-serialization',
@@ -51,6 +52,10 @@ function gatherSerialization(view: RunView): Finding[] {
     if (waited >= 2 && medianWait >= median(e.durations)) serialized.push({ host, waited, medianWait });
   }
   if (serialized.length === 0 || serialized.length * 2 < candidates.length) return [];
+  // A pool narrower than the farm leaves each host at 1 in flight by itself (32 VMM threads on
+  // 10,000 hosts): that is the thread-pool detector's case. With a host lock and a pool as wide
+  // as the farm, every host with work runs its one deploy at once, so the farm reaches them all.
+  if (farmPeak < 0.9 * candidates.length) return [];
   serialized.sort((a, b) => b.waited - a.waited || a.host.localeCompare(b.host));
   const worst = serialized[0]!;
   const others = serialized.slice(1).map((s) => s.host);
