@@ -36,8 +36,11 @@ function gatherHeadOfLine(view: RunView): Finding[] {
   );
   const cap = Math.max(0, ...farm.map((s) => s.inFlight));
   const findings: Finding[] = [];
+  // the farm's usual deploy: the median of the other hosts' medians; on a large farm, of all
+  // hosts' (one host cannot move it), which keeps this linear in the hosts
+  const farmMedian = median([...medians.values()]);
   for (const [host, list] of byHost) {
-    const others = median([...medians].filter(([h]) => h !== host).map(([, m]) => m));
+    const others = byHost.size > 10 ? farmMedian : median([...medians].filter(([h]) => h !== host).map(([, m]) => m));
     const own = medians.get(host)!;
     const hung = list.filter((i) => !Number.isFinite(i.end)).length;
     if (!(hung > 0 || (own >= 5 * others && own - others >= 5000))) continue;
