@@ -20,6 +20,10 @@ import {
   type RunOverrides,
 } from './options.js';
 import { registerDriverCommand } from './driver-command.js';
+import { registerInitCommand } from './init.js';
+import { registerProfilesCommand } from './profiles.js';
+import { registerSchemaCommand } from './schema.js';
+import { registerValidateCommand } from './validate.js';
 import { ProgressLine, type LineOutput } from './progress.js';
 import { renderResult } from './render.js';
 
@@ -47,6 +51,8 @@ export interface CliDeps {
   writeReports?: (result: Result, dir: string) => Promise<string[]>;
   /** where SIGINT and SIGTERM come from: `process` unless a test gives another */
   signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  /** the user's working directory (init writes there, validate looks there): process.cwd() unless a test gives another */
+  cwd?: string;
   /** creates the report directory or says why it cannot be; the real one unless a test gives another */
   checkOutDir?: (dir: string) => Promise<string | undefined>;
   /** removes the files a run owns from the report directory (reports/index.ts) unless a test gives another */
@@ -133,6 +139,12 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     });
 
   registerDriverCommand(program, { stdin: process.stdin, stdout: process.stdout, stderr: deps.stderr, env: process.env }, (code) => (exitCode = code));
+  const io = { stdout: deps.stdout, stderr: deps.stderr, cwd: deps.cwd ?? process.cwd() };
+  const done = (code: number): void => void (exitCode = code);
+  registerValidateCommand(program, io, done);
+  registerProfilesCommand(program, io, done);
+  registerInitCommand(program, io, done);
+  registerSchemaCommand(program, io, done);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

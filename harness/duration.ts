@@ -4,7 +4,8 @@
  */
 export const DURATION_FORMS = '500ms, 30s, 5m, 2h or a number of seconds';
 
-const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
+/** The written form, as a regular expression (also the JSON Schema's `pattern` for durations). */
+export const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
 type Unit = 'ms' | 's' | 'm' | 'h';
 const UNIT_MS: Record<Unit, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const UNIT_SECONDS: Record<Unit, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };

@@ -15,7 +15,7 @@ import { LatencyModelSchema } from '../adapters/latency-model.js';
 import { DistributionSchema } from '../sim/random.js';
 import { BUILTIN_PROFILES, ProfileError, profileInputSchema, resolveProfile, type StackProfile } from '../stack/profile.js';
 import { parseBudgets, type Budget, type BudgetSpec } from './budgets.js';
-import { DURATION_FORMS, durationMs } from './duration.js';
+import { DURATION, DURATION_FORMS, durationMs } from './duration.js';
 import { UserError, didYouMean } from './errors.js';
 import { describeProblems, fieldProblems, type FieldProblem } from './issues.js';
 import { LAUNCH_MODES } from './launch/index.js';
@@ -23,11 +23,20 @@ import { LOAD_MODES } from './load.js';
 
 export class ScenarioError extends UserError {
   override readonly name = 'ScenarioError';
+  /** each problem as a sentence of its own (the message joins them), for `stampede validate` */
+  readonly problems: readonly string[];
+
+  constructor(message: string, problems?: readonly string[]) {
+    super(message);
+    this.problems = problems ?? [message];
+  }
 }
 
-const durationSchema = z.union([z.string(), z.number()]).refine((v) => durationMs(v) !== undefined, {
-  message: `expected a duration: ${DURATION_FORMS}`,
-});
+const durationSchema = z
+  .union([z.string(), z.number()])
+  .refine((v) => durationMs(v) !== undefined, { message: `expected a duration: ${DURATION_FORMS}` })
+  // for editors, through the JSON Schema: the same check, as a pattern on the string form
+  .meta({ pattern: DURATION.source, minimum: 0, description: `emulated time: ${DURATION_FORMS}` });
 
 export const CLOCK_FORMS = 'virtual, or scaled:FACTOR with FACTOR a positive number of emulated seconds per wall second (e.g. scaled:50)';
 
@@ -38,9 +47,11 @@ export const CLOCK_FORMS = 'virtual, or scaled:FACTOR with FACTOR a positive num
 export const LIMITS = { vms: 10_000_000, hosts: 1_000_000, seed: 2 ** 32 - 1 } as const;
 export type ClockSpec = { kind: 'virtual' } | { kind: 'scaled'; scale: number };
 
+const CLOCK = /^scaled:((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$/;
+
 export function parseClock(value: string): ClockSpec | undefined {
   if (value === 'virtual') return { kind: 'virtual' };
-  const m = /^scaled:((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)$/i.exec(value.trim());
+  const m = CLOCK.exec(value);
   const scale = m ? Number(m[1]) : Number.NaN;
   return scale > 0 && Number.isFinite(scale) ? { kind: 'scaled', scale } : undefined;
 }
@@ -81,7 +92,11 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().optional(),
   /** seed of every random draw: same seed, same trace, bit for bit (virtual clock) */
   seed: z.int().min(0).max(LIMITS.seed).default(1),
-  clock: z.string().refine((v) => parseClock(v) !== undefined, { message: `expected ${CLOCK_FORMS}` }).default('virtual'),
+  clock: z
+    .string()
+    .refine((v) => parseClock(v) !== undefined, { message: `expected ${CLOCK_FORMS}` })
+    .meta({ pattern: `^(virtual|${CLOCK.source.slice(1, -1)})$`, description: CLOCK_FORMS })
+    .default('virtual'),
   /**
    * where the stack runs (docs/architecture.md, "Seams"): a mode's name, or `{ mode, ...its options }`;
    * the choices and each one's options come from the launch registry (harness/launch/)
@@ -111,6 +126,7 @@ export const ScenarioSchema = z.strictObject({
       mode: z
         .string()
         .refine((m) => Object.hasOwn(LOAD_MODES, m), { message: `expected one of ${Object.keys(LOAD_MODES).join(', ')}` })
+        .meta({ enum: Object.keys(LOAD_MODES) })
         .default('parallel'),
       /** parallel mode: at most this many allocate calls in flight */
       concurrency: z.int().min(1).optional(),
@@ -144,6 +160,19 @@ function splitLaunch(value: string | { mode: string }): { mode: string; options:
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
 
+/**
+ * The scenario's JSON Schema (draft 2020-12), generated from ScenarioSchema: what an editor
+ * completes and checks in a YAML or JSON scenario. Checks only the loader can make (a fault on a
+ * host the farm lacks, a budget's expression) are not in it.
+ */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'stampede scenario',
+    description: 'What stampede runs: hosts, VMs, load, profile, latency model, faults, budgets. Every field is optional.',
+  };
+}
+
 /** For scenario files written in TypeScript: `export default defineScenario({ ... })`. */
 export function defineScenario(input: ScenarioInput): ScenarioInput {
   return input;
@@ -171,6 +200,8 @@ export interface ResolvedScenario {
   hosts: { name: string; cores: number; memoryMiB: number }[];
   /** the launch mode's name and its options, parsed by its schema */
   launch: { mode: string; options: unknown };
+  /** every profile the scenario can name: the built-in ones and its own, resolved through extends */
+  profiles: Record<string, StackProfile>;
 }
 
 /**
@@ -182,13 +213,20 @@ export function resolveScenario(input: unknown, overrides: ScenarioOverrides = {
   const blame = blamer(overrides, source);
   const merged = applyOverrides(input ?? {}, overrides, source);
   const parsed = ScenarioSchema.safeParse(merged);
-  if (!parsed.success) throw new ScenarioError(blamed(fieldProblems(ScenarioSchema, parsed.error.issues), blame));
+  if (!parsed.success) {
+    const problems = fieldProblems(ScenarioSchema, parsed.error.issues);
+    throw new ScenarioError(
+      blamed(problems, blame),
+      problems.map((p) => `${blame(p.at)}: ${p.path}: ${p.message}`),
+    );
+  }
   const scenario = parsed.data;
   const hosts = hostList(scenario.hosts);
   checkHostNames(scenario, hosts, blame);
   let profile: StackProfile;
+  let known: Record<string, StackProfile>;
   try {
-    const known = knownProfiles(scenario.profiles, blame(['profiles']));
+    known = knownProfiles(scenario.profiles, blame(['profiles']));
     if (typeof scenario.profile === 'string' && !Object.hasOwn(known, scenario.profile)) {
       const names = Object.keys(known);
       throw new ScenarioError(
@@ -209,6 +247,7 @@ export function resolveScenario(input: unknown, overrides: ScenarioOverrides = {
     pollEveryMs: durationMs(scenario.pollEvery)!,
     hosts,
     launch: resolveLaunch(scenario.launch),
+    profiles: known,
   };
 }
 
