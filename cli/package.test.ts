@@ -43,3 +43,38 @@ describe('the packed package', () => {
     expect(result.exitCode).toBe(0);
   }, 240_000);
 });
+
+describe('adopting stampede in a project (the README\'s "Use it in your project")', () => {
+  it('npm i -D, init, validate, and a run of the scenario init wrote all succeed', async () => {
+    const at = await project('adopter', true);
+    const sh = (cmd: string, args: string[]) => exec(cmd, args, { cwd: at, maxBuffer: 16 << 20 });
+    const init = await sh('npx', ['stampede', 'init']);
+    expect(init.stdout).toContain('wrote  stampede.config.ts');
+    expect((await sh('npx', ['stampede', 'validate'])).stdout).toBe('ok  stampede.config.ts\n');
+    const run = await sh('npx', ['stampede', 'run', 'stampede.config.ts', '--out', 'scale-report']);
+    expect(run.stdout).toContain('128 VMs requested: 128 up');
+    expect(run.stdout).toContain('budgets held (exit 0)');
+  }, 240_000);
+
+  it('types a scenario end to end through the package\'s exports', async () => {
+    const at = await project('typed', true);
+    await writeFile(
+      join(at, 'good.ts'),
+      "import { defineScenario, run, loadScenario, ExitCode } from 'stampede';\n" +
+        "export default defineScenario({ vms: { count: 8 }, hosts: { count: 2 }, load: { mode: 'serial' } });\n" +
+        'export const check = async () => (await run(await loadScenario(undefined))).exitCode === ExitCode.OK;\n',
+    );
+    await writeFile(join(at, 'bad.ts'), "import { defineScenario } from 'stampede';\nexport default defineScenario({ vms: { count: 'many' } });\n");
+    const tsconfig = (file: string) =>
+      JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: [file] });
+    const tsc = join(root, 'node_modules/.bin/tsc');
+    await writeFile(join(at, 'tsconfig.good.json'), tsconfig('good.ts'));
+    await writeFile(join(at, 'tsconfig.bad.json'), tsconfig('bad.ts'));
+    await exec(tsc, ['-p', 'tsconfig.good.json'], { cwd: at });
+    const bad = await exec(tsc, ['-p', 'tsconfig.bad.json'], { cwd: at }).then(
+      () => '',
+      (e: { stdout: string }) => e.stdout,
+    );
+    expect(bad).toMatch(/bad\.ts.*error TS2322: Type 'string' is not assignable to type 'number'/);
+  }, 240_000);
+});
