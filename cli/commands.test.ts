@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OPTIMIZED } from '../stack/profile.js';
+import { BUILTIN_PROFILES } from '../harness/scenario.js';
 import { main } from './main.js';
 
 let dir: string;
@@ -30,6 +30,8 @@ async function stampede(...argv: string[]): Promise<{ code: number; stdout: stri
 }
 
 const file = (name: string, text: string): string => (writeFileSync(join(dir, name), text), join(dir, name));
+
+const OPTIMIZED = BUILTIN_PROFILES['optimized']!;
 
 describe('stampede validate', () => {
   it('says ok for a good scenario and exits 0', async () => {

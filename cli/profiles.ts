@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { didYouMean, isUserError } from '../harness/errors.js';
 import { ExitCode } from '../harness/result.js';
-import { loadScenario } from '../harness/scenario.js';
-import { PATHOLOGIES, type StackProfile } from '../stack/profile.js';
+import { PATHOLOGIES, loadScenario, type StackProfile } from '../harness/scenario.js';
 import type { CommandIo, Done } from './command.js';
 
 /**

@@ -21,6 +21,9 @@ import { describeProblems, fieldProblems, type FieldProblem } from './issues.js'
 import { LAUNCH_MODES } from './launch/index.js';
 import { LOAD_MODES } from './load.js';
 
+/** The profiles a scenario can name, for the CLI (which reaches the stack only through harness/). */
+export { BUILTIN_PROFILES, PATHOLOGIES, type StackProfile } from '../stack/profile.js';
+
 export class ScenarioError extends UserError {
   override readonly name = 'ScenarioError';
   /** each problem as a sentence of its own (the message joins them), for `stampede validate` */
