@@ -23,7 +23,8 @@ import type { TraceEvent } from './trace-event.js';
  *
  * Who counts. A stage is measured for every VM that crossed both of its boundaries, whether or
  * not the VM came up in the end: a VM whose DEPLOY failed still had a real PENDING-PROLOG. Each
- * stage's `count` says how many VMs that is; `total` (START to NET-MSG) counts the VMs that came up.
+ * stage's `count` says how many VMs that is; `total` (START to NET-MSG) counts the VMs that came
+ * up, and those the run cut off (below).
  *
  * Cut off. A VM the run cut off (deadline or interruption) while it was in a stage counts in that
  * stage and in `total` with the time it had spent there by the end of the run, marked censored:
