@@ -8,7 +8,7 @@
  *   const drivers = farm.drivers('persistent');
  *   await farm.close();
  */
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { DriverTransport, Drivers, MadReply } from '../opennebula/driver.js';
 import { isMadReply, type FarmPath } from './farm-wire.js';
 
@@ -24,12 +24,19 @@ export interface FarmClient {
   destroy(): Promise<void>;
 }
 
+let undici: Promise<typeof import('undici')> | undefined;
+
 /** `url` may be given later: a function is asked for it at every action (a `--farm-file`). */
 export function farmClient(url: string | (() => Promise<string>)): FarmClient {
   const pools = new Map<string, Pool>();
-  const poolFor = (origin: string): Pool => {
+  const poolFor = async (origin: string): Promise<Pool> => {
     let pool = pools.get(origin);
     if (!pool) {
+      // loaded on first use: undici costs a quarter of a second of CPU to load, and every
+      // stampede command (a nightly run too) imports this module through the driver command
+      const { Pool } = await (undici ??= import('undici'));
+      pool = pools.get(origin); // another action may have made it while this one waited
+      if (pool) return pool;
       pool = new Pool(origin, { connections: 64, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
       pools.set(origin, pool);
     }
@@ -50,7 +57,7 @@ export function farmClient(url: string | (() => Promise<string>)): FarmClient {
     let text: string;
     try {
       // ssh: a connection of its own, closed after the action (reset); persistent: the pool's
-      const response = await poolFor(origin).request({
+      const response = await (await poolFor(origin)).request({
         method: 'POST',
         path,
         body,
