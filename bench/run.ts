@@ -181,7 +181,7 @@ function printTable(): void {
     const medians = labels.map((l) => (byBuild.has(l) ? median(byBuild.get(l)!) : undefined));
     const cells = medians.map((m) => (m === undefined ? '-' : `${format(m)} ${unit}`).padStart(12));
     const [a, b] = medians;
-    const ratio = labels.length > 1 ? [(a !== undefined && b !== undefined && b !== 0 ? (a / b).toFixed(2) : '-').padStart(7)] : [];
+    const ratio = labels.length > 1 ? [(a !== undefined && b !== undefined && a > 0 && b > 0 ? (a / b).toFixed(2) : '-').padStart(7)] : [];
     console.log([figure.padEnd(width), ...cells, ...ratio].join(' '));
   }
 }
