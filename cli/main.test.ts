@@ -54,6 +54,12 @@ describe('stampede run', () => {
     expect(h.stdout()).toContain('Reports: scale-report/result.json');
   });
 
+  it('hands --seeds on as typed, for the scenario to read', async () => {
+    const h = harness();
+    await main(['run', '--seeds', '1..5'], h.deps);
+    expect(h.calls[0]!.seeds).toBe('1..5');
+  });
+
   it('reads --clock virtual', async () => {
     const h = harness();
     await main(['run', '--clock', 'virtual'], h.deps);
@@ -71,6 +77,7 @@ describe('stampede run', () => {
     [['run', '--clock', 'wall'], 'got "wall"'],
     [['run', '--profile', '../etc'], '--profile must be a profile name such as optimized or opennebula-4.4, got "../etc".'],
     [['run', '--out', ''], '--out must name a directory'],
+    [['run', '--seeds', '5..1'], '--seeds takes seeds such as 1..5, 1,3,8 or 7'],
     [['run', '--vm', '3'], "unknown option '--vm'"],
     [['run', join(dir, 'missing.yaml')], `scenario file "${join(dir, 'missing.yaml')}" does not exist.`],
     [['run', join(dir, 'nightly.txt')], 'must end in .ts, .mts, .json, .yaml or .yml.'],

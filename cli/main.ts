@@ -16,6 +16,7 @@ import {
   outDir,
   profileName,
   scenarioSetting,
+  seedList,
   wholeNumber,
   type RunOverrides,
 } from './options.js';
@@ -78,6 +79,8 @@ Examples:
       the same burst with OpenNebula 4.4's defaults and its known pathologies
   $ stampede run burst.yaml --seed 7 --out /tmp/report
       a scenario file of yours (.yaml, .json or .ts), with its seed and report directory overridden
+  $ stampede run --seeds 1..5
+      the nightly once per seed, budgets judged on all 2,560 deploys, each seed's figures shown
   $ stampede run --clock scaled:50
       real timers, 50 emulated seconds per wall second
   $ stampede run --set load.mode=serial --set 'profile={extends: optimized, pathologies: {vmm-host-lock: true}}'
@@ -115,6 +118,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     .addOption(new Option('--hosts <n>', 'emulated hypervisor hosts in the host farm').argParser(wholeNumber('--hosts', 1, LIMITS.hosts)))
     .addOption(new Option('--profile <name>', 'stack profile: optimized, opennebula-4.4, or one of the scenario\'s').argParser(profileName))
     .addOption(new Option('--seed <n>', 'seed of every random draw; same seed, same result').argParser(wholeNumber('--seed', 0, LIMITS.seed)))
+    .addOption(new Option('--seeds <list>', 'run once per seed (1..5, 1,3,8) and judge the budgets on the pooled sample').argParser(seedList))
     .addOption(new Option('--clock <clock>', 'virtual (deterministic, fast) or scaled:FACTOR (real timers)').argParser(clockChoice))
     .addOption(
       new Option('--set <path=value>', 'any scenario field, e.g. --set load.mode=serial --set deadline=2h (repeatable)').argParser(

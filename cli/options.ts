@@ -4,6 +4,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CLOCK_FORMS, parseClock, type ClockSpec } from '../harness/scenario.js';
+import { parseSeeds } from '../harness/seed-list.js';
 
 /**
  * What `stampede run` was asked for, as plain data. Scenario loading (the integrator's) takes
@@ -16,6 +17,8 @@ export interface RunOverrides {
   hosts?: number;
   profile?: string;
   seed?: number;
+  /** `--seeds 1..5`, as typed (checked by seedList) */
+  seeds?: string;
   clock?: ClockChoice;
   /** `--set PATH=VALUE`: any scenario field, in the order given */
   set?: ScenarioSetting[];
@@ -79,6 +82,16 @@ export function scenarioSetting(value: string, previous: ScenarioSetting[] | und
     throw new InvalidArgumentError(`--set ${path.join('.')}: the value is not valid YAML (${(error as Error).message.split('\n')[0]}).`);
   }
   return [...(previous ?? []), { path, value: parsed ?? '' }];
+}
+
+/** `--seeds 1..5`, `1,3,8`: kept as typed, the scenario reads it; checked here so a typo is a usage error. */
+export function seedList(value: string): string {
+  try {
+    parseSeeds(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}.`);
+  }
+  return value;
 }
 
 export function outDir(value: string): string {

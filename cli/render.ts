@@ -1,4 +1,5 @@
 import type { Result } from '../harness/result.js';
+import { SEED_COLUMNS, seedHeadline, seedRows } from '../reports/seeds.js';
 import { TABLE_COLUMNS, censoredNote, groupFailures, lagLine, stageRows, summaryLine, textTable, verdictActual, verdictName } from '../reports/format.js';
 
 const MAX_FAILURE_GROUPS = 5;
@@ -24,6 +25,11 @@ export function renderResult(result: Result, { color = false }: { color?: boolea
   out.push(paint('bold', `${header}   (emulated seconds)`), ...rows, '');
   const note = censoredNote(result);
   if (note) out.push(note, '');
+
+  if (result.seeds) {
+    const [seedHeader, ...perSeed] = textTable(SEED_COLUMNS, seedRows(result));
+    out.push(seedHeadline(result), paint('bold', seedHeader!), ...perSeed, '');
+  }
 
   if (result.budgets.length > 0) {
     out.push(paint('bold', 'Budgets'));

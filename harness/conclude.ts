@@ -7,6 +7,8 @@ import { lagOf } from './lag.js';
 import type { PolledVm } from './poll.js';
 import { buildResult, stageStats, type Finding, type Interruption, type JsonValue, type Result } from './result.js';
 import type { ResolvedScenario } from './scenario.js';
+import type { StageName } from './stages.js';
+import type { Sample } from './stats.js';
 import type { Tracer } from './trace.js';
 
 /** How a run ended, on the trace's timeline (emulated ms). */
@@ -32,6 +34,8 @@ export function concludeRun(input: {
   findings?: Finding[];
   clock: Pick<Clock, 'kind' | 'lag'>;
   environment: Environment;
+  /** given the samples the budgets are judged on (a multi-seed run pools them) */
+  onSamples?: (samples: Readonly<Record<StageName, Sample>>) => void;
 }): Result {
   const { resolved, ending } = input;
   const accounting = account(input.tracer, input.polled, {
@@ -40,6 +44,7 @@ export function concludeRun(input: {
   });
   const cutOff = accounting.failures.filter((f) => f.outcome === 'timedOut');
   const samples = input.tracer.boundaries.samples({ atMs: ending.endAtMs, vms: cutOff });
+  input.onSamples?.(samples);
   const stages = stageStats(samples);
   const clock = resolved.clock.kind === 'virtual' ? 'virtual' : `scaled:${resolved.clock.scale}`;
   return buildResult({

@@ -86,6 +86,28 @@ export interface Result {
   lag: Lag;
   exitCode: ExitCode;
   environment: Environment;
+  /** a run over several seeds: each seed's figures and the spread; the fields above are the pooled sample's */
+  seeds?: SeedRuns;
+}
+
+/** One seed's run of a multi-seed scenario, as its own result would have it. */
+export interface SeedRun {
+  seed: number;
+  vms: VmCounts;
+  stages: Record<StageName, StageStats>;
+  budgets: Verdict[];
+  /** pathologies the detectors named in this seed's run */
+  findings: string[];
+  exitCode: ExitCode;
+}
+
+/**
+ * `--seeds`: the scenario once per seed, budgets judged on the pooled sample (every VM of every
+ * seed), and here each seed's figures and, per stage and statistic, the lowest and highest seed.
+ */
+export interface SeedRuns {
+  runs: SeedRun[];
+  spread: Record<StageName, Record<Exclude<keyof StageStats, 'count'>, { min: number | null; max: number | null }>>;
 }
 
 /** An interrupted run exits as a shell reports its signal (SIGTERM 143, else 130), whatever it measured. */

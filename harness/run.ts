@@ -32,6 +32,8 @@ import { runLoad } from './load.js';
 import { parseHostStates, pollVms, type PolledVm } from './poll.js';
 import type { Result } from './result.js';
 import type { ResolvedScenario } from './scenario.js';
+import type { StageName } from './stages.js';
+import type { Sample } from './stats.js';
 import type { TraceEvent } from './trace-event.js';
 import { JsonlFile, TRACE_FILE, type TraceSink } from './trace-sink.js';
 import { Phase, Tracer, type ProgressSnapshot } from './trace.js';
@@ -49,6 +51,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** called once the tracer exists, with a cheap probe of how many VMs are in each phase */
   watch?: (probe: () => ProgressSnapshot) => void;
+  /** given the stage samples the budgets are judged on, when the run concludes */
+  onSamples?: (samples: Readonly<Record<StageName, Sample>>) => void;
 }
 
 /** How often the run looks whether every VM has settled (emulated); costs one timer per look. */
@@ -167,7 +171,16 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
   } finally {
     tracer.close();
   }
-  return concludeRun({ resolved, tracer, ending, polled, findings: detection.gather(), clock, environment: wall.environment() });
+  return concludeRun({
+    resolved,
+    tracer,
+    ending,
+    polled,
+    findings: detection.gather(),
+    clock,
+    environment: wall.environment(),
+    ...(options.onSamples ? { onSamples: options.onSamples } : {}),
+  });
 }
 
 function signalName(reason: unknown): string {

@@ -20,6 +20,7 @@ import { UserError, didYouMean } from './errors.js';
 import { describeProblems, fieldProblems, type FieldProblem } from './issues.js';
 import { LAUNCH_MODES } from './launch/index.js';
 import { LOAD_MODES } from './load.js';
+import { parseSeeds } from './seed-list.js';
 
 /** The profiles a scenario can name, for the CLI (which reaches the stack only through harness/). */
 export { BUILTIN_PROFILES, PATHOLOGIES, type StackProfile } from '../stack/profile.js';
@@ -95,6 +96,14 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().optional(),
   /** seed of every random draw: same seed, same trace, bit for bit (virtual clock) */
   seed: z.int().min(0).max(LIMITS.seed).default(1),
+  /** several seeds (`1..5`, `1,3,8`): one run each, budgets judged on the pooled sample; `seed` is then ignored */
+  seeds: z
+    .union([z.string(), z.int()])
+    .superRefine((v, ctx) => {
+      const problem = seedProblem(String(v));
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   clock: z
     .string()
     .refine((v) => parseClock(v) !== undefined, { message: `expected ${CLOCK_FORMS}` })
@@ -189,6 +198,8 @@ export interface ScenarioOverrides {
   hosts?: number;
   profile?: string;
   seed?: number;
+  /** `--seeds 1..5`; `--seed` instead runs that one seed */
+  seeds?: string;
   clock?: ClockSpec;
 }
 
@@ -198,6 +209,8 @@ export interface ResolvedScenario {
   profile: StackProfile;
   budgets: Budget[];
   clock: ClockSpec;
+  /** the seeds to run, in order: `seeds` when given, else `[seed]` */
+  seeds: number[];
   deadlineMs: number;
   pollEveryMs: number;
   hosts: { name: string; cores: number; memoryMiB: number }[];
@@ -246,6 +259,7 @@ export function resolveScenario(input: unknown, overrides: ScenarioOverrides = {
     profile,
     budgets: parseBudgets(scenario.budgets, `${blame(['budgets'])}: budgets`),
     clock: parseClock(scenario.clock)!,
+    seeds: scenario.seeds === undefined ? [scenario.seed] : parseSeeds(String(scenario.seeds), `${source}: seeds`),
     deadlineMs: durationMs(scenario.deadline)!,
     pollEveryMs: durationMs(scenario.pollEvery)!,
     hosts,
@@ -377,7 +391,11 @@ function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): u
   }
   const out: Record<string, unknown> = structuredClone(input as Record<string, unknown>);
   for (const { path, value } of o.set ?? []) setPath(out, path, value, source);
-  if (o.seed !== undefined) out['seed'] = o.seed;
+  if (o.seed !== undefined) {
+    out['seed'] = o.seed;
+    delete out['seeds'];
+  }
+  if (o.seeds !== undefined) out['seeds'] = o.seeds;
   if (o.profile !== undefined) out['profile'] = o.profile;
   if (o.clock !== undefined) out['clock'] = o.clock.kind === 'virtual' ? 'virtual' : `scaled:${o.clock.scale}`;
   if (o.vms !== undefined) out['vms'] = { ...asObject(out['vms']), count: o.vms };
@@ -388,6 +406,16 @@ function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): u
     out['hosts'] = { ...asObject(out['hosts']), count: o.hosts };
   }
   return out;
+}
+
+/** What is wrong with a `seeds` value, in parseSeeds's words less the field name zod adds. */
+function seedProblem(text: string): string | undefined {
+  try {
+    parseSeeds(text, 'seeds');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^seeds:? /, '');
+  }
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown, source: string): void {

@@ -73,6 +73,18 @@ export class Sample {
     return value !== null && value >= this.lowestCensored;
   }
 
+  /** Every value of several samples as one (a multi-seed run's pooled sample), censored ones still censored. */
+  static pool(samples: readonly Sample[]): Sample {
+    const all = new Float64Array(samples.reduce((n, s) => n + s.count, 0));
+    let at = 0;
+    for (const s of samples) {
+      all.set(s.sorted, at);
+      at += s.count;
+    }
+    const censored = samples.reduce((n, s) => n + s.censored, 0);
+    return new Sample(all.sort(), censored, Math.min(Infinity, ...samples.map((s) => s.lowestCensored)));
+  }
+
   get count(): number {
     return this.sorted.length;
   }

@@ -1,6 +1,7 @@
 import type { Result } from '../harness/result.js';
 import { TABLE_COLUMNS, censoredNote, groupFailures, lagLine, runLine, stageRows, summaryLine, verdictActual, verdictHeadline } from './format.js';
 import type { Reporter } from './reporter.js';
+import { SEED_COLUMNS, seedHeadline, seedRows } from './seeds.js';
 
 const MAX_FAILURE_GROUPS = 10;
 
@@ -21,6 +22,12 @@ export function summaryMarkdown(result: Result): string {
   out.push('', 'Times in emulated seconds.', '');
   const note = censoredNote(result);
   if (note) out.push(note, '');
+
+  if (result.seeds) {
+    out.push('### Seeds', '', seedHeadline(result), '', row(SEED_COLUMNS), `|${SEED_COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+    for (const r of seedRows(result)) out.push(row(r));
+    out.push('');
+  }
 
   if (result.budgets.length > 0) {
     out.push('### Budgets', '', '| | stage | budget | measured |', '| --- | --- | --- | ---: |');
