@@ -20,6 +20,8 @@ import {
   wholeNumber,
   type RunOverrides,
 } from './options.js';
+import { registerCompare } from './compare.js';
+import { registerGate } from './gate.js';
 import { registerDriverCommand } from './driver-command.js';
 import { registerInitCommand } from './init.js';
 import { registerProfilesCommand } from './profiles.js';
@@ -149,6 +151,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerProfilesCommand(program, io, done);
   registerInitCommand(program, io, done);
   registerSchemaCommand(program, io, done);
+  registerCompare(program, deps, done);
+  registerGate(program, deps, done);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -235,7 +239,7 @@ async function finishRun(overrides: RunOverrides, deps: CliDeps, progress: Progr
   return result.exitCode;
 }
 
-function couldNotRun(error: unknown): string {
+export function couldNotRun(error: unknown): string {
   if (isUserError(error)) return `stampede: ${oneLine(error.message)}\n`;
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `stampede: could not run, because of a defect in stampede (please report it):\n${detail}\n`;
