@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Result } from './result.js';
 import { run } from './run.js';
 import { resolveScenario, type ScenarioInput } from './scenario.js';
 import { runSeeds } from './seeds.js';
@@ -12,7 +13,7 @@ describe('runSeeds: one run per seed, budgets on the pooled sample', () => {
     const seeds = [3, 4, 5];
     const pooled = await runSeeds(resolveScenario({ ...small, seeds: '3..5' }));
     const samples: Array<Record<(typeof STAGES)[number], Sample>> = [];
-    const alone = [];
+    const alone: Result[] = [];
     for (const seed of seeds) {
       alone.push(await run(resolveScenario({ ...small, seed }), { onSamples: (s) => samples.push(s) }));
     }
