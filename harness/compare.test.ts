@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleResult } from '../reports/test-support/sample-result.js';
 import { compareResults, readResult } from './compare.js';
-import type { Result } from './result.js';
+import type { Finding, Result } from './result.js';
 
 /** The sample with the total stage's mean and p95 moved by `dMean` and `dP95` seconds. */
 function withTotal(base: Result, dMean: number, dP95: number, clock: 'virtual' | 'scaled' = 'virtual'): Result {
@@ -52,7 +52,7 @@ describe('compareResults', () => {
 
   it('pairs budgets by stage and expression, lists new and gone findings, and names differing scenario fields', () => {
     const base = sampleResult();
-    const finding = { pathology: 'vmm-host-lock', stage: 'PROLOG-BOOT', evidence: 'never overlapped' };
+    const finding: Finding = { detector: 'per-host-serialization', pathology: 'vmm-host-lock', stage: 'PROLOG-BOOT', hosts: ['host-01'], evidence: 'never overlapped' };
     const head: Result = {
       ...base,
       scenario: { ...(base.scenario as object), seed: 9, profile: 'opennebula-4.4' },
