@@ -2,9 +2,41 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleResult } from '../reports/test-support/sample-result.js';
 import { compareResults, readResult } from './compare.js';
 import type { Finding, Result } from './result.js';
+
+const stats = (count: number, mean: number, p95: number, max: number) => ({ count, min: 0, mean, p50: mean, p90: p95, p95, p99: max, max });
+
+/** A small complete Result, as a 6-VM run with one failure and one time-out would give. */
+function sampleResult(): Result {
+  return {
+    scenario: { vms: 6, profile: 'optimized', seed: 1 },
+    vms: { requested: 6, up: 4, failed: 1, timedOut: 1 },
+    failures: [],
+    stages: {
+      'START-PENDING': stats(6, 0.0234, 0.04, 0.04),
+      'PENDING-PROLOG': stats(5, 0.74, 1.0, 1.0),
+      'PROLOG-BOOT': stats(4, 3.125, 4.55, 4.55),
+      'BOOT-RUNNING': stats(4, 1.5, 1.95, 1.95),
+      'RUNNING-NET-MSG': stats(4, 24.66666, 31.25, 31.25),
+      total: stats(4, 30.0501, 38.84, 38.84),
+    },
+    budgets: [
+      { stage: 'total', expression: 'p95 < 80s', actual: 38.84, pass: true, unit: 's', threshold: 80 },
+      { stage: 'PENDING-PROLOG', expression: 'max < 1s', actual: 1.0, pass: false, unit: 's', threshold: 1 },
+    ],
+    findings: [],
+    crossCheck: { polled: 5, upButNotRunning: 0, examples: [] },
+    lag: { clock: 'virtual', timers: 1234, meanMs: 0, p99Ms: 0, maxMs: 0, warning: null },
+    exitCode: 1,
+    environment: sampleEnvironment,
+  } as Result;
+}
+
+const sampleEnvironment = {
+  harness: 'stampede 0.1.0', node: 'v20', platform: 'linux', arch: 'x64', cpus: 2, cpuModel: 'Test CPU',
+  startedAt: '2026-01-01T00:00:00.000Z', wallMs: 1, peakRssMiB: 1,
+};
 
 /** The sample with the total stage's mean and p95 moved by `dMean` and `dP95` seconds. */
 function withTotal(base: Result, dMean: number, dP95: number, clock: 'virtual' | 'scaled' = 'virtual'): Result {
