@@ -5,12 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compareResults, readResult } from './compare.js';
 import type { Finding, Result } from './result.js';
 
-const stats = (count: number, mean: number, p95: number, max: number) => ({ count, min: 0, mean, p50: mean, p90: p95, p95, p99: max, max });
+const stats = (count: number, mean: number, p95: number, max: number) => ({ count, censored: 0, lowerBound: [], min: 0, mean, p50: mean, p90: p95, p95, p99: max, max });
 
 /** A small complete Result, as a 6-VM run with one failure and one time-out would give. */
 function sampleResult(): Result {
   return {
     scenario: { vms: 6, profile: 'optimized', seed: 1 },
+    run: { name: 'sample', profile: 'optimized', seed: 1, hosts: 2, clock: 'virtual', burstAtMs: 0, endAtMs: 60_000, deadlineMs: 3_600_000, deadlineHit: false },
+    interrupted: null,
     vms: { requested: 6, up: 4, failed: 1, timedOut: 1 },
     failures: [],
     stages: {
@@ -22,15 +24,15 @@ function sampleResult(): Result {
       total: stats(4, 30.0501, 38.84, 38.84),
     },
     budgets: [
-      { stage: 'total', expression: 'p95 < 80s', actual: 38.84, pass: true, unit: 's', threshold: 80 },
-      { stage: 'PENDING-PROLOG', expression: 'max < 1s', actual: 1.0, pass: false, unit: 's', threshold: 1 },
+      { stage: 'total', expression: 'p95 < 80s', operator: '<', actual: 38.84, lowerBound: false, pass: true, unit: 's', threshold: 80 },
+      { stage: 'PENDING-PROLOG', expression: 'max < 1s', operator: '<', actual: 1.0, lowerBound: false, pass: false, unit: 's', threshold: 1 },
     ],
     findings: [],
     crossCheck: { polled: 5, upButNotRunning: 0, examples: [] },
     lag: { clock: 'virtual', timers: 1234, meanMs: 0, p99Ms: 0, maxMs: 0, warning: null },
     exitCode: 1,
     environment: sampleEnvironment,
-  } as Result;
+  };
 }
 
 const sampleEnvironment = {
