@@ -8,7 +8,7 @@ import { main, type CliDeps } from './main.js';
 /**
  * `stampede gate` end to end, on the PR suite's scenario in virtual time (about a second a run):
  * a clean change passes against a clean baseline, and each pathology of the reference stack
- * switched on alone (and serial submission) fails it, the comment naming where it shows.
+ * switched on alone (and serial submission) fails it, the comment naming it and where it shows.
  */
 const dir = mkdtempSync(join(tmpdir(), 'stampede-gate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,12 +58,14 @@ describe('stampede gate', () => {
     ['ssh-per-action', pathology('ssh-per-action'), 'PROLOG-BOOT'],
     ['direct-io', pathology('direct-io'), 'RUNNING-NET-MSG'],
     ['serial-submit', ['--set', 'load.mode=serial'], 'START-PENDING'],
-  ])('fails with %s switched on alone, naming the stage that shows it', async (_name, flags, stage) => {
+  ])('fails with %s switched on alone, naming it and the stage that shows it', async (name, flags, stage) => {
     const h = cli();
-    const code = await main(['gate', '--baseline', baseline, '--out', join(dir, _name), ...flags], h.deps);
+    const code = await main(['gate', '--baseline', baseline, '--out', join(dir, name), ...flags], h.deps);
     expect(h.stderr()).toBe('');
     expect(code).toBe(1);
-    expect(h.stdout()).toMatch(/^### stampede gate: FAIL: /);
+    // the detectors' finding names the pathology in the headline and in the list of findings
+    expect(h.stdout()).toMatch(new RegExp(`^### stampede gate: FAIL: (.*, )?${name}(, .*)? named`));
+    expect(h.stdout()).toMatch(new RegExp(`^- \\*\\*${name}\\*\\* \\(`, 'm'));
     expect(h.stdout()).toMatch(new RegExp(`^- ${stage} (mean|p50|p95): `, 'm'));
   }, 60_000);
 

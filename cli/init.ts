@@ -21,9 +21,10 @@ export function registerInitCommand(program: Command, io: CommandIo, done: Done)
     .action(async (options: { yaml?: boolean; force?: boolean }) => done(await init(io, options)));
 }
 
-const BUDGETS = `    total: ['mean < 60s', 'p95 < 85s', 'max < 100s'],
+const BUDGETS = `    total: ['mean < 60s', 'p95 < 85s', 'p99 < 95s', 'max < 150s'],
     'START-PENDING': ['p95 < 1s'],
     'PENDING-PROLOG': ['max < 5s'],
+    'PROLOG-BOOT': ['p95 < 30s'],
     failed: ['== 0'],
     timedOut: ['== 0'],`;
 
@@ -56,9 +57,10 @@ vms: { count: 128 }
 profile: optimized
 deadline: 30m
 budgets:
-  total: [mean < 60s, p95 < 85s, max < 100s]
+  total: [mean < 60s, p95 < 85s, p99 < 95s, max < 150s]
   START-PENDING: [p95 < 1s]
   PENDING-PROLOG: [max < 5s]
+  PROLOG-BOOT: [p95 < 30s]
   failed: [== 0]
   timedOut: [== 0]
 `;
