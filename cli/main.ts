@@ -22,6 +22,7 @@ import {
 } from './options.js';
 import { registerCompare } from './compare.js';
 import { registerGate } from './gate.js';
+import { registerSweep } from './sweep.js';
 import { registerDriverCommand } from './driver-command.js';
 import { registerInitCommand } from './init.js';
 import { registerProfilesCommand } from './profiles.js';
@@ -153,6 +154,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerSchemaCommand(program, io, done);
   registerCompare(program, deps, done);
   registerGate(program, deps, done);
+  registerSweep(program, deps, done);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

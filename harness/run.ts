@@ -27,7 +27,7 @@ import { tapLauncher } from './driver-tap.js';
 import { startWallWatch } from './environment.js';
 import { tapEndpoint } from './endpoint.js';
 import { UserError } from './errors.js';
-import { launchMode, type LaunchedStack } from './launch/index.js';
+import { launchMode, type LaunchContext, type LaunchedStack } from './launch/index.js';
 import { runLoad } from './load.js';
 import { parseHostStates, pollVms, type PolledVm } from './poll.js';
 import type { Result } from './result.js';
@@ -51,6 +51,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** called once the tracer exists, with a cheap probe of how many VMs are in each phase */
   watch?: (probe: () => ProgressSnapshot) => void;
+  /** measures the stack's CPU (stampede sweep); see LaunchContext.meter */
+  meter?: LaunchContext['meter'];
+  /** test-only: wraps the stack's API table; see LaunchContext.api */
+  api?: LaunchContext['api'];
   /** given the stage samples the budgets are judged on, when the run concludes */
   onSamples?: (samples: Readonly<Record<StageName, Sample>>) => void;
 }
@@ -95,7 +99,10 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
 
   const body = async (): Promise<Map<number, PolledVm>> => {
     // the tap sits between each driver's pool and the farm: an action is seen when a worker starts it
-    const launched = await mode.start({ resolved, clock, farm: tapLauncher(farm.launcher, clock, record) }, resolved.launch.options);
+    const launched = await mode.start(
+      { resolved, clock, farm: tapLauncher(farm.launcher, clock, record), ...(options.meter ? { meter: options.meter } : {}), ...(options.api ? { api: options.api } : {}) },
+      resolved.launch.options,
+    );
     // the same stack, its API calls recorded (a launch may be a class: its methods are called on it)
     const register = launched.registerHosts?.bind(launched);
     const stack: LaunchedStack = {

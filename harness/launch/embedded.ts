@@ -18,14 +18,19 @@ export const embedded: LaunchMode<Record<string, never>> = {
   description: 'reference stack, drivers and host farm in this process, API called directly',
   clocks: ['virtual', 'scaled'],
   options: z.strictObject({}),
-  async start({ resolved, clock, farm }) {
-    const stack = new ReferenceStack({ clock: new TimerHeap(clock), profile: resolved.profile, launcher: madLauncher(farm) });
-    stack.start();
+  async start({ resolved, clock, farm, meter, api }) {
+    // measured, the stack's seam is wrapped: its timers, its drivers and its API table
+    const launcher = meter ? meter.launcher(madLauncher(farm)) : madLauncher(farm);
+    const stack = new ReferenceStack({ clock: new TimerHeap(meter ? meter.clock(clock) : clock), profile: resolved.profile, launcher });
+    meter?.start();
+    meter?.inside(() => stack.start());
+    const table = api ? api(stack.api.table) : stack.api.table;
     return {
-      endpoint: tableEndpoint(stack.api.table),
+      endpoint: tableEndpoint(meter ? meter.table(table) : table),
       session: 'oneadmin:oneadmin',
       async stop() {
         stack.stop();
+        meter?.stop();
       },
     };
   },

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { FarmLauncher } from '../../adapters/mad-drivers.js';
 import type { Clock } from '../../sim/clock.js';
-import type { StackEndpoint } from '../endpoint.js';
+import type { MethodHandler, StackEndpoint } from '../endpoint.js';
+import type { StackCpuMeter } from '../stack-cpu.js';
 import type { ResolvedScenario } from '../scenario.js';
 
 /**
@@ -16,6 +17,14 @@ export interface LaunchContext {
   clock: Clock;
   /** the farm's drivers for a transport, already tapped; a MAD driver's pool goes around them */
   farm: FarmLauncher;
+  /**
+   * When given, the stack's CPU is measured (harness/stack-cpu.ts, for `stampede sweep`):
+   * in-process modes wrap the stack's seam with it, a mode whose stack is a child process adds
+   * the child's CPU from the OS when it stops (`meter.addProcessCpu`).
+   */
+  meter?: StackCpuMeter;
+  /** test-only: wraps the stack's API table inside the meter, e.g. to inject a cost per call */
+  api?: (table: ReadonlyMap<string, MethodHandler>) => ReadonlyMap<string, MethodHandler>;
 }
 
 export interface LaunchedStack {
