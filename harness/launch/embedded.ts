@@ -22,8 +22,10 @@ export const embedded: LaunchMode<Record<string, never>> = {
     // measured, the stack's seam is wrapped: its timers, its drivers and its API table
     const launcher = meter ? meter.launcher(madLauncher(farm)) : madLauncher(farm);
     const stack = new ReferenceStack({ clock: new TimerHeap(meter ? meter.clock(clock) : clock), profile: resolved.profile, launcher });
-    meter?.start();
-    meter?.inside(() => stack.start());
+    if (meter) {
+      meter.start();
+      meter.inside(() => stack.start());
+    } else stack.start();
     const table = api ? api(stack.api.table) : stack.api.table;
     return {
       endpoint: tableEndpoint(meter ? meter.table(table) : table),
