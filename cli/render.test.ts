@@ -23,12 +23,25 @@ describe('renderResult', () => {
     const noisy = renderResult(
       sampleResult({
         findings: [{ detector: 'ssh-per-action', pathology: 'ssh-per-action', hosts: [], stage: 'PROLOG-BOOT', evidence: 'head-node CPU saturated by SSH set-up' }],
-        lag: { clock: 'scaled', timers: 10, meanMs: 30, p99Ms: 90, maxMs: 120, warning: 'emulator lag (p99 0.090 s late) exceeds 5% of the START-PENDING median' },
+        lag: {
+          ...sampleResult().lag,
+          clock: 'scaled',
+          factor: 20,
+          timers: 10,
+          meanMs: 30,
+          p99Ms: 90,
+          maxMs: 120,
+          lostMs: 7_600,
+          bounds: { ...sampleResult().lag.bounds, total: { mean: 7.6, quantiles: 7.61 } },
+          warning: 'the harness\'s own time may have stretched the START-PENDING mean by up to 6.6 s (100% of it)',
+        },
       }),
     );
     expect(noisy).toContain('Findings\n  ssh-per-action (PROLOG-BOOT): head-node CPU saturated by SSH set-up\n');
     expect(noisy).toContain(
-      'Emulator lag: timers fired late by mean 30.0 ms, p99 90.0 ms, max 120.0 ms (emulated; scaled clock, 10 timers). Warning: emulator lag',
+      'Emulator lag (scaled:20): the harness and farm took 7.6 s of emulated time, busy or late, which may have stretched the total mean ' +
+        'by up to 7.60 s and its slowest VM by up to 7.61 s; timers fired late by mean 30.0 ms, p99 90.0 ms, max 120.0 ms (emulated, 10 timers). ' +
+        "Warning: the harness's own time may have stretched the START-PENDING mean by up to 6.6 s (100% of it).",
     );
   });
 

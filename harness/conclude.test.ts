@@ -5,7 +5,7 @@ import { ExitCode } from './result.js';
 import { resolveScenario } from './scenario.js';
 import { Tracer } from './trace.js';
 
-const clock = { kind: 'virtual' as const, lag: () => ({ timers: 5, meanMs: 0, p99Ms: 0, maxMs: 0 }) };
+const clock = { kind: 'virtual' as const, lag: () => ({ timers: 5, meanMs: 0, p99Ms: 0, maxMs: 0, lostMs: 0, scale: null }), distortion: () => 0 };
 const ended = (endAtMs: number, more: Partial<Ending> = {}): Ending => ({ burstAtMs: 0, endAtMs, deadlineHit: false, interrupted: null, ...more });
 
 /** VM `vmId` (burst position `vmId`) through its boundaries, 1 s apart from `t`, as far as `upTo`. */

@@ -3,7 +3,7 @@ import type { Clock } from '../sim/clock.js';
 import { account } from './accounting.js';
 import { evaluateBudgets } from './budgets.js';
 import type { Environment } from './environment.js';
-import { lagOf } from './lag.js';
+import { lagOf, type AutoFactor } from './lag.js';
 import type { PolledVm } from './poll.js';
 import { buildResult, stageStats, type Finding, type Interruption, type JsonValue, type Result } from './result.js';
 import type { ResolvedScenario } from './scenario.js';
@@ -32,7 +32,9 @@ export function concludeRun(input: {
   /** the stack's view of our VMs at the end; empty when it could not be polled */
   polled?: ReadonlyMap<number, PolledVm>;
   findings?: Finding[];
-  clock: Pick<Clock, 'kind' | 'lag'>;
+  clock: Pick<Clock, 'kind' | 'lag' | 'distortion'>;
+  /** how scaled:auto chose the clock's factor, when it did */
+  auto?: AutoFactor | null;
   environment: Environment;
   /** given the samples the budgets are judged on (a multi-seed run pools them) */
   onSamples?: (samples: Readonly<Record<StageName, Sample>>) => void;
@@ -47,6 +49,7 @@ export function concludeRun(input: {
   input.onSamples?.(samples);
   const stages = stageStats(samples);
   const clock = resolved.clock.kind === 'virtual' ? 'virtual' : `scaled:${resolved.clock.scale}`;
+  const verdicts = evaluateBudgets(resolved.budgets, { samples, vms: accounting.vms });
   return buildResult({
     scenario: resolved.scenario as unknown as JsonValue,
     run: {
@@ -63,9 +66,16 @@ export function concludeRun(input: {
     interrupted: ending.interrupted,
     accounting,
     stages,
-    verdicts: evaluateBudgets(resolved.budgets, { samples, vms: accounting.vms }),
+    verdicts,
     findings: input.findings ?? [],
-    lag: lagOf(input.clock, stages),
+    lag: lagOf({
+      clock: input.clock,
+      stages,
+      intervals: input.tracer.boundaries,
+      budgets: resolved.budgets,
+      verdicts,
+      auto: input.auto ?? null,
+    }),
     environment: input.environment,
   });
 }

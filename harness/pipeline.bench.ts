@@ -54,7 +54,7 @@ describe(`harness pipeline, ${VMS} VMs`, () => {
         resolved,
         tracer: traced,
         ending: { burstAtMs: 0, endAtMs: 3_600_000, deadlineHit: false, interrupted: null },
-        clock: { kind: 'virtual', lag: () => ({ timers: 0, meanMs: 0, p99Ms: 0, maxMs: 0 }) },
+        clock: { kind: 'virtual', lag: () => ({ timers: 0, meanMs: 0, p99Ms: 0, maxMs: 0, lostMs: 0, scale: null }), distortion: () => 0 },
         environment: startWallWatch().environment(),
       }),
     options,

@@ -112,15 +112,23 @@ export class BoundaryTable {
 
   /** Durations in emulated ms of every VM that has both ends of the stage (but those in `skip`), in burst order. */
   durations(stage: StageName, skip?: ReadonlySet<number>): Float64Array {
-    const [from, to] = STAGE_ENDS[STAGES.indexOf(stage)]!;
     const out = new Float64Array(this.size);
     let n = 0;
-    for (let i = 0; i < this.size; i += 1) {
-      if (Number.isNaN(this.at[from]![i]!) || Number.isNaN(this.at[to]![i]!) || skip?.has(i)) continue;
-      out[n] = this.effective(i, to) - this.effective(i, from);
+    this.forEachInterval(stage, (from, to, i) => {
+      if (skip?.has(i)) return;
+      out[n] = to - from;
       n += 1;
-    }
+    });
     return out.slice(0, n);
+  }
+
+  /** Calls `fn` with the [from, to] emulated ms of every VM that has both ends of the stage, in burst order. */
+  forEachInterval(stage: StageName, fn: (fromMs: number, toMs: number, index: number) => void): void {
+    const [from, to] = STAGE_ENDS[STAGES.indexOf(stage)]!;
+    for (let i = 0; i < this.size; i += 1) {
+      if (Number.isNaN(this.at[from]![i]!) || Number.isNaN(this.at[to]![i]!)) continue;
+      fn(this.effective(i, from), this.effective(i, to), i);
+    }
   }
 
   /**

@@ -118,11 +118,21 @@ export function runLine(result: Result): string {
 }
 
 export function lagLine(lag: Lag): string {
+  if (lag.clock === 'virtual') {
+    const base = `Emulator lag: none (virtual clock, ${lag.timers} timers).`;
+    return lag.warning ? `${base} Warning: ${lag.warning}.` : base;
+  }
+  const auto = lag.auto;
+  const clock = auto
+    ? `scaled:${lag.factor}, the factor scaled:auto chose to keep the bound under ${Math.round(auto.target * 100)}% of the total mean ` +
+      `(its calibration, ${auto.calibration}: total mean ${seconds(auto.calibrationTotalMean)} s, ` +
+      `${(auto.workPerVmMs / 1000).toFixed(2)} s of harness work per VM, predicted bound ${auto.predictedBound.toFixed(2)} s)`
+    : `scaled:${lag.factor}`;
   const base =
-    lag.clock === 'virtual'
-      ? `Emulator lag: none (virtual clock, ${lag.timers} timers).`
-      : `Emulator lag: timers fired late by mean ${lag.meanMs.toFixed(1)} ms, p99 ${lag.p99Ms.toFixed(1)} ms, ` +
-        `max ${lag.maxMs.toFixed(1)} ms (emulated; scaled clock, ${lag.timers} timers).`;
+    `Emulator lag (${clock}): the harness and farm took ${seconds(lag.lostMs / 1000)} s of emulated time, busy or late, ` +
+    `which may have stretched the total mean by up to ${lag.bounds.total.mean.toFixed(2)} s and its slowest VM by up to ` +
+    `${lag.bounds.total.quantiles.toFixed(2)} s; timers fired late by mean ${lag.meanMs.toFixed(1)} ms, p99 ${lag.p99Ms.toFixed(1)} ms, ` +
+    `max ${lag.maxMs.toFixed(1)} ms (emulated, ${lag.timers} timers).`;
   return lag.warning ? `${base} Warning: ${lag.warning}.` : base;
 }
 

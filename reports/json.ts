@@ -15,7 +15,7 @@ const ORDER = [
   'count', 'censored', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max',
   'index', 'vmId', 'outcome', 'detector', 'pathology', 'stage', 'expression', 'operator', 'actual', 'lowerBound', 'pass', 'unit', 'threshold', 'reason', 'host', 'state', 'evidence',
   'polled', 'upButNotRunning', 'examples',
-  'clock', 'timers', 'meanMs', 'p99Ms', 'maxMs', 'warning',
+  'clock', 'factor', 'auto', 'timers', 'meanMs', 'p99Ms', 'maxMs', 'lostMs', 'bounds', 'quantiles', 'warning',
 ];
 const RANK = new Map(ORDER.map((k, i) => [k, i]));
 

@@ -21,6 +21,13 @@ export interface ClockLag {
   meanMs: number;
   p99Ms: number;
   maxMs: number;
+  /**
+   * Emulated ms the emulator itself took, busy or late, in the whole run: time the emulated cloud
+   * did not live (0 in virtual time, where the emulator's work takes no emulated time).
+   */
+  lostMs: number;
+  /** emulated seconds per wall second; null in virtual time */
+  scale: number | null;
 }
 
 export interface Clock {
@@ -36,6 +43,12 @@ export interface Clock {
   /** Calls `fn` every `ms` emulated milliseconds, first at now + ms, on a drift-free grid. */
   every(ms: number, fn: () => void): Timer;
   lag(): ClockLag;
+  /**
+   * Emulated ms within [fromMs, toMs] that the emulator itself took (busy event loop, late timers):
+   * an upper bound on how much it stretched an interval measured between those instants. Always 0
+   * in virtual time.
+   */
+  distortion(fromMs: number, toMs: number): number;
 }
 
 /** 2026-01-01T00:00:00Z: a fixed origin keeps virtual runs byte-identical from day to day. */

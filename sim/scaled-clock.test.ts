@@ -29,3 +29,19 @@ describe('LatenessHistogram', () => {
     expect(s.p99Ms / 990).toBeLessThan(1.03);
   });
 });
+
+describe('ScaledClock, what the emulator took', () => {
+  it("adds the event loop's busy time, read at every timer, to the lost time of the interval it fell in", async () => {
+    // The busy meter is injected: 10 wall ms of busy loop reported at the first read after the start.
+    let busy = 0;
+    const clock = new ScaledClock(1000, () => busy);
+    busy = 10;
+    await clock.sleep(100);
+    const lag = clock.lag();
+    expect(lag.scale).toBe(1000);
+    // 10 wall ms at 1000 emulated ms per wall ms: at least 10 emulated s lost, all of it before now
+    expect(lag.lostMs).toBeGreaterThanOrEqual(10_000);
+    expect(clock.distortion(0, clock.now())).toBe(lag.lostMs);
+    expect(clock.distortion(5, 5)).toBe(0);
+  });
+});

@@ -1,14 +1,22 @@
 import { performance } from 'node:perf_hooks';
 import { assertDelay, everyOn, sleepOn, type Clock, type ClockLag, type Timer } from './clock.js';
+import { LostTime } from './lost-time.js';
 
 /** Node clamps timers to whole milliseconds and at most 2^31-1 ms; longer delays are chained. */
 const MAX_WALL_DELAY_MS = 2 ** 31 - 1;
 
+/** Wall ms the event loop has spent busy (not waiting for I/O or timers) since the process began. */
+export type BusyMeter = () => number;
+
+/** node:perf_hooks' event-loop utilization: wall time minus the time spent waiting in the poll phase. */
+const eventLoopBusyMs: BusyMeter = () => performance.eventLoopUtilization().active;
+
 /**
  * Real timers, emulated time = wall time x scale (scale 50: fifty emulated seconds per wall
  * second). Used whenever real sockets or processes take part. It watches itself: every timer
- * records how late it fired, in emulated ms, so a run can say when the emulator, not the stack,
- * was the slow part.
+ * records how late it fired, and every firing also reads how long the event loop was busy since
+ * the last, both in emulated ms, so a run can say how much of any interval the emulator, not the
+ * stack, took (docs/architecture.md, "Lag").
  */
 export class ScaledClock implements Clock {
   readonly kind = 'scaled' as const;
@@ -16,11 +24,22 @@ export class ScaledClock implements Clock {
   private readonly startEpochMs = Date.now();
   /** Lateness samples in emulated ms, kept in a fixed log-scale histogram so memory is bounded. */
   private readonly lateness = new LatenessHistogram();
+  private readonly lost: LostTime;
+  private readonly busyMs: BusyMeter;
+  private busyAtLastSample: number;
 
-  constructor(readonly scale: number) {
+  /** @param busyMeter where busy time is read (tests inject one; the default is the event loop's) */
+  constructor(
+    readonly scale: number,
+    busyMeter: BusyMeter = eventLoopBusyMs,
+  ) {
     if (!Number.isFinite(scale) || scale <= 0) {
       throw new RangeError(`clock scale must be a positive number, got ${scale}`);
     }
+    this.busyMs = busyMeter;
+    this.busyAtLastSample = busyMeter();
+    // one wall millisecond: finer than a timer can resolve
+    this.lost = new LostTime(scale);
   }
 
   now(): number {
@@ -42,6 +61,7 @@ export class ScaledClock implements Clock {
           const late = this.now() - due;
           if (late < 0) return arm(); // woke early (chained or clamped): wait out the rest
           this.lateness.add(late);
+          this.sample(late);
           fn();
         },
         Math.min(wall, MAX_WALL_DELAY_MS),
@@ -60,7 +80,19 @@ export class ScaledClock implements Clock {
   }
 
   lag(): ClockLag {
-    return this.lateness.summary();
+    this.sample(0);
+    return { ...this.lateness.summary(), lostMs: this.lost.totalMs, scale: this.scale };
+  }
+
+  distortion(fromMs: number, toMs: number): number {
+    return this.lost.between(fromMs, toMs);
+  }
+
+  /** Adds the busy time since the last sample, and a firing timer's lateness, to the lost-time record. */
+  private sample(lateMs: number): void {
+    const busy = this.busyMs();
+    this.lost.record(this.now(), (busy - this.busyAtLastSample) * this.scale, lateMs);
+    this.busyAtLastSample = busy;
   }
 }
 
@@ -80,7 +112,7 @@ export class LatenessHistogram {
     this.buckets.set(key, (this.buckets.get(key) ?? 0) + 1);
   }
 
-  summary(): ClockLag {
+  summary(): Pick<ClockLag, 'timers' | 'meanMs' | 'p99Ms' | 'maxMs'> {
     if (this.count === 0) return { timers: 0, meanMs: 0, p99Ms: 0, maxMs: 0 };
     return { timers: this.count, meanMs: this.sum / this.count, p99Ms: this.quantile(0.99), maxMs: this.max };
   }

@@ -38,6 +38,10 @@ export class TimerHeap implements Clock {
     return this.inner.lag();
   }
 
+  distortion(fromMs: number, toMs: number): number {
+    return this.inner.distortion(fromMs, toMs);
+  }
+
   /** Timers waiting to fire. */
   get pending(): number {
     return this.heap.size;

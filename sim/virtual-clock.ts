@@ -115,7 +115,12 @@ export class VirtualClock implements Clock {
   }
 
   lag(): ClockLag {
-    return { timers: this.turns, meanMs: 0, p99Ms: 0, maxMs: 0 };
+    return { timers: this.turns, meanMs: 0, p99Ms: 0, maxMs: 0, lostMs: 0, scale: null };
+  }
+
+  /** The emulator's work takes no virtual time, so it stretches nothing. */
+  distortion(): number {
+    return 0;
   }
 
   /** Timers waiting to fire (a chained long delay counts once). */
