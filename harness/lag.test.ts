@@ -127,4 +127,16 @@ describe('lagOf', () => {
     const quiet = scaledClock([[60_000, 20, 0]]);
     expect(lagOf({ clock: quiet, stages: stagesWith({ total: 50.9 }), intervals: nightlyIntervals }).warning).toBeNull();
   });
+
+  it("says when the factor scaled:auto chose did not keep the bound under its target, naming the prediction", () => {
+    const auto = { calibration: 'a virtual-time run of the same scenario', workPerVmMs: 230, calibrationTotalMean: 50.9, target: 0.01, predictedBound: 0.506 };
+    const missed = lagOf({ clock: burst, stages: stagesWith({ total: 50.9 }), intervals: intervals({ total: [[0, 50_000]] }), auto });
+    expect(missed.auto).toBe(auto);
+    expect(missed.warning).toBe(
+      "at the factor scaled:auto chose (20), the harness's own time may have stretched the total mean by up to 7.60 s, above its 1% target of 0.51 s " +
+        '(the calibration predicted 0.51 s): the harness ran slower here than in its calibration, a busier machine or the cost of real timers; give a lower factor for figures that close',
+    );
+    const kept = scaledClock([[60_000, 400, 0]], 0.4);
+    expect(lagOf({ clock: kept, stages: stagesWith({ total: 50.9 }), intervals: intervals({ total: [[0, 50_000]] }), auto }).warning).toBeNull();
+  });
 });

@@ -93,7 +93,10 @@ export function lagOf(input: LagInput): Lag {
     maxMs,
     lostMs,
     bounds,
-    warning: budgetWarning(bounds, input.budgets ?? [], input.verdicts ?? []) ?? stageWarning(bounds, stages),
+    warning:
+      budgetWarning(bounds, input.budgets ?? [], input.verdicts ?? []) ??
+      autoWarning(scale, input.auto ?? null, bounds, stages) ??
+      stageWarning(bounds, stages),
   };
 }
 
@@ -120,6 +123,25 @@ function budgetWarning(bounds: Record<StageName, StageDistortion>, budgets: read
   }
   const list = hit.map((h) => `${h.what} by up to ${s1(h.bound)} against a ${s1(h.margin)} margin`).join(', ');
   return `the harness's own time may have stretched ${hit.length} budgets' figures by more than their margins (${list}): those verdicts may be the emulator's, not the stack's; ${ADVICE}`;
+}
+
+/** scaled:auto's factor did not keep the bound under its target: the calibration's prediction missed. */
+function autoWarning(
+  factor: number | null,
+  auto: AutoFactor | null,
+  bounds: Record<StageName, StageDistortion>,
+  stages: Readonly<Record<StageName, StageStats>>,
+): string | null {
+  const mean = stages.total.mean;
+  if (auto === null || mean === null) return null;
+  const target = auto.target * mean;
+  if (bounds.total.mean <= target) return null;
+  return (
+    `at the factor scaled:auto chose (${factor}), the harness's own time may have stretched the total mean by up to ` +
+    `${bounds.total.mean.toFixed(2)} s, above its ${Math.round(auto.target * 100)}% target of ${target.toFixed(2)} s ` +
+    `(the calibration predicted ${auto.predictedBound.toFixed(2)} s): the harness ran slower here than in its calibration, a busier machine or the cost of real timers; ` +
+    `give a lower factor for figures that close`
+  );
 }
 
 /** With no verdict at stake: the stage whose mean the bound could stretch the most, if that is a real share of it. */

@@ -20,6 +20,7 @@ import type { Clock } from '../sim/clock.js';
 import { Random } from '../sim/random.js';
 import { ScaledClock } from '../sim/scaled-clock.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import { CALIBRATION, CalibrationTap, chooseFactor } from './auto-factor.js';
 import { clientOverheadFrom } from './client-overhead.js';
 import { concludeRun, type Ending } from './conclude.js';
 import { startDetection } from './detect/index.js';
@@ -27,6 +28,7 @@ import { tapLauncher } from './driver-tap.js';
 import { startWallWatch } from './environment.js';
 import { tapEndpoint } from './endpoint.js';
 import { UserError } from './errors.js';
+import type { AutoFactor } from './lag.js';
 import { launchMode, type LaunchContext, type LaunchedStack } from './launch/index.js';
 import { runLoad } from './load.js';
 import { parseHostStates, pollVms, type PolledVm } from './poll.js';
@@ -37,6 +39,7 @@ import type { Sample } from './stats.js';
 import type { TraceEvent } from './trace-event.js';
 import { JsonlFile, TRACE_FILE, type TraceSink } from './trace-sink.js';
 import { Phase, Tracer, type ProgressSnapshot } from './trace.js';
+import { wallClock } from './wall-clock.js';
 
 export interface RunOptions {
   /** report directory: trace.jsonl is written there as the run goes; none keeps the trace in memory only */
@@ -63,16 +66,52 @@ export interface RunOptions {
 const SETTLE_CHECK_MS = 1000;
 
 export async function run(resolved: ResolvedScenario, options: RunOptions = {}): Promise<Result> {
+  const spec = resolved.clock;
+  if (spec.kind === 'scaled' && spec.scale === 'auto') {
+    const { factor, auto } = await calibrate(resolved, options.signal);
+    return runOnce({ ...resolved, clock: { kind: 'scaled', scale: factor } }, options, { auto });
+  }
+  return runOnce(resolved, options, {});
+}
+
+/**
+ * scaled:auto's calibration (harness/auto-factor.ts): the same scenario once in virtual time, its
+ * trace watched for the wall time the harness spends on each VM.
+ */
+async function calibrate(resolved: ResolvedScenario, signal: AbortSignal | undefined): Promise<{ factor: number; auto: AutoFactor }> {
+  const mode = launchMode(resolved.launch.mode);
+  if (!mode.clocks.includes('virtual')) {
+    throw new UserError(
+      `--clock scaled:auto calibrates with ${CALIBRATION}, which launch mode ${mode.name} cannot run; give the factor instead, e.g. --clock scaled:20`,
+    );
+  }
+  const wall = wallClock();
+  const tap = new CalibrationTap(() => wall.now());
+  const pilot = await runOnce({ ...resolved, clock: { kind: 'virtual' } }, signal === undefined ? {} : { signal }, { tap: tap.record });
+  const totalMeanS = pilot.stages.total.mean;
+  if (totalMeanS === null || totalMeanS <= 0) {
+    throw new UserError(`--clock scaled:auto found no VM that came up in ${CALIBRATION}, so no total mean to keep the lag under; give the factor instead, e.g. --clock scaled:20`);
+  }
+  return chooseFactor({ totalMeanS, workPerVmMs: tap.workPerVmMs() });
+}
+
+async function runOnce(
+  resolved: ResolvedScenario,
+  options: RunOptions,
+  extra: { auto?: AutoFactor; tap?: (e: TraceEvent) => void },
+): Promise<Result> {
   const { scenario } = resolved;
   const mode = launchMode(resolved.launch.mode);
   if (!mode.clocks.includes(resolved.clock.kind)) {
     throw new UserError(`launch mode ${mode.name} cannot run on the ${resolved.clock.kind} clock (it takes ${mode.clocks.join(' or ')})`);
   }
   const wall = startWallWatch();
-  const clock: Clock = resolved.clock.kind === 'virtual' ? new VirtualClock() : new ScaledClock(resolved.clock.scale);
+  const spec = resolved.clock;
+  const clock: Clock = spec.kind === 'virtual' ? new VirtualClock() : new ScaledClock(spec.scale === 'auto' ? Number.NaN : spec.scale);
   const sink = options.sink ?? (options.out === undefined ? undefined : new JsonlFile(join(options.out, TRACE_FILE)));
   const detection = startDetection({ hosts: resolved.hosts, vms: scenario.vms.count, headNodeCores: scenario.headNode.cores });
-  const tracer = new Tracer({ vms: scenario.vms.count, sink, subscribers: [detection.observe] });
+  const subscribers = extra.tap === undefined ? [detection.observe] : [detection.observe, extra.tap];
+  const tracer = new Tracer({ vms: scenario.vms.count, sink, subscribers });
   const record = (e: TraceEvent): void => tracer.record(e);
   const random = new Random(scenario.seed);
 
@@ -185,6 +224,7 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
     polled,
     findings: detection.gather(),
     clock,
+    auto: extra.auto ?? null,
     environment: wall.environment(),
     ...(options.onSamples ? { onSamples: options.onSamples } : {}),
   });

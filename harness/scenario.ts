@@ -42,19 +42,22 @@ const durationSchema = z
   // for editors, through the JSON Schema: the same check, as a pattern on the string form
   .meta({ pattern: DURATION.source, minimum: 0, description: `emulated time: ${DURATION_FORMS}` });
 
-export const CLOCK_FORMS = 'virtual, or scaled:FACTOR with FACTOR a positive number of emulated seconds per wall second (e.g. scaled:50)';
+export const CLOCK_FORMS =
+  'virtual, scaled:FACTOR with FACTOR a positive number of emulated seconds per wall second (e.g. scaled:50), or scaled:auto';
 
 /**
  * The largest values a scenario takes: a seed is 32 bits; a burst beyond ten million VMs, or a
  * farm beyond a million hosts, is out of what one process can hold.
  */
 export const LIMITS = { vms: 10_000_000, hosts: 1_000_000, seed: 2 ** 32 - 1 } as const;
-export type ClockSpec = { kind: 'virtual' } | { kind: 'scaled'; scale: number };
+/** `scale: 'auto'`: the run picks the factor itself (harness/auto-factor.ts; docs/architecture.md, "Lag"). */
+export type ClockSpec = { kind: 'virtual' } | { kind: 'scaled'; scale: number | 'auto' };
 
 const CLOCK = /^scaled:((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$/;
 
 export function parseClock(value: string): ClockSpec | undefined {
   if (value === 'virtual') return { kind: 'virtual' };
+  if (value === 'scaled:auto') return { kind: 'scaled', scale: 'auto' };
   const m = CLOCK.exec(value);
   const scale = m ? Number(m[1]) : Number.NaN;
   return scale > 0 && Number.isFinite(scale) ? { kind: 'scaled', scale } : undefined;
@@ -112,7 +115,7 @@ export const ScenarioSchema = z.strictObject({
   clock: z
     .string()
     .refine((v) => parseClock(v) !== undefined, { message: `expected ${CLOCK_FORMS}` })
-    .meta({ pattern: `^(virtual|${CLOCK.source.slice(1, -1)})$`, description: CLOCK_FORMS })
+    .meta({ pattern: `^(virtual|scaled:auto|${CLOCK.source.slice(1, -1)})$`, description: CLOCK_FORMS })
     .default('virtual'),
   /**
    * where the stack runs (docs/architecture.md, "Seams"): a mode's name, or `{ mode, ...its options }`;
