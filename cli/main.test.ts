@@ -73,7 +73,7 @@ describe('stampede run', () => {
     [['run', '--seed', '4294967296'], '--seed 4294967296 is too large: at most 4,294,967,295.'],
     [['run', '--hosts', '2.5'], '--hosts must be a whole number >= 1, got "2.5".'],
     [['run', '--seed', '-1'], '--seed must be a whole number >= 0, got "-1".'],
-    [['run', '--clock', 'scaled:0'], '--clock must be virtual, or scaled:FACTOR with FACTOR a positive number of emulated seconds per wall second (e.g. scaled:50), got "scaled:0".'],
+    [['run', '--clock', 'scaled:0'], '--clock must be virtual, scaled:FACTOR with FACTOR a positive number of emulated seconds per wall second (e.g. scaled:50), or scaled:auto, got "scaled:0".'],
     [['run', '--clock', 'wall'], 'got "wall"'],
     [['run', '--profile', '../etc'], '--profile must be a profile name such as optimized or opennebula-4.4, got "../etc".'],
     [['run', '--out', ''], '--out must name a directory'],

@@ -122,7 +122,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     .addOption(new Option('--profile <name>', 'stack profile: optimized, opennebula-4.4, or one of the scenario\'s').argParser(profileName))
     .addOption(new Option('--seed <n>', 'seed of every random draw; same seed, same result').argParser(wholeNumber('--seed', 0, LIMITS.seed)))
     .addOption(new Option('--seeds <list>', 'run once per seed (1..5, 1,3,8) and judge the budgets on the pooled sample').argParser(seedList))
-    .addOption(new Option('--clock <clock>', 'virtual (deterministic, fast) or scaled:FACTOR (real timers)').argParser(clockChoice))
+    .addOption(new Option('--clock <clock>', 'virtual (deterministic, fast), scaled:FACTOR (real timers) or scaled:auto (the factor that keeps the lag under 1%)').argParser(clockChoice))
     .addOption(
       new Option('--set <path=value>', 'any scenario field, e.g. --set load.mode=serial --set deadline=2h (repeatable)').argParser(
         scenarioSetting,

@@ -18,7 +18,7 @@ describe('flag parsers', () => {
     expect(() => wholeNumber('--vms', 1, 100)('1e3')).toThrow('--vms must be a whole number >= 1, got "1e3".');
     expect(() => wholeNumber('--seed', 0, 2 ** 32 - 1)('99999999999999999999')).toThrow('--seed 99999999999999999999 is too large: at most 4,294,967,295.');
     expect(() => wholeNumber('--vms', 1, 100)('101')).toThrow('--vms 101 is too large: at most 100.');
-    expect(() => clockChoice('scaled:')).toThrow('--clock must be virtual, or scaled:FACTOR with FACTOR a positive number');
+    expect(() => clockChoice('scaled:')).toThrow('--clock must be virtual, scaled:FACTOR with FACTOR a positive number');
     expect(() => clockChoice('scaled:0')).toThrow('got "scaled:0"');
     expect(() => profileName('')).toThrow('--profile must be a profile name');
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compareResults, readResult } from './compare.js';
 import type { Finding, Result } from './result.js';
+import { STAGES } from './stages.js';
 
 const stats = (count: number, mean: number, p95: number, max: number) => ({ count, censored: 0, lowerBound: [], min: 0, mean, p50: mean, p90: p95, p95, p99: max, max });
 
@@ -29,7 +30,18 @@ function sampleResult(): Result {
     ],
     findings: [],
     crossCheck: { polled: 5, upButNotRunning: 0, examples: [] },
-    lag: { clock: 'virtual', timers: 1234, meanMs: 0, p99Ms: 0, maxMs: 0, warning: null },
+    lag: {
+      clock: 'virtual',
+      factor: null,
+      auto: null,
+      timers: 1234,
+      meanMs: 0,
+      p99Ms: 0,
+      maxMs: 0,
+      lostMs: 0,
+      bounds: Object.fromEntries(STAGES.map((s) => [s, { mean: 0, quantiles: 0 }])) as Result['lag']['bounds'],
+      warning: null,
+    },
     exitCode: 1,
     environment: sampleEnvironment,
   };

@@ -104,6 +104,15 @@ function worstLag(lags: readonly Lag[]): Lag {
     meanMs: timers === 0 ? 0 : lags.reduce((n, l) => n + l.meanMs * l.timers, 0) / timers,
     p99Ms: Math.max(...lags.map((l) => l.p99Ms)),
     maxMs: Math.max(...lags.map((l) => l.maxMs)),
+    factor: lags[0]!.factor,
+    auto: lags[0]!.auto,
+    lostMs: Math.max(...lags.map((l) => l.lostMs)),
+    bounds: Object.fromEntries(
+      STAGES.map((stage) => [
+        stage,
+        { mean: Math.max(...lags.map((l) => l.bounds[stage].mean)), quantiles: Math.max(...lags.map((l) => l.bounds[stage].quantiles)) },
+      ]),
+    ) as Lag['bounds'],
     warning: lags.find((l) => l.warning !== null)?.warning ?? null,
   };
 }
