@@ -107,6 +107,7 @@ export class StackCpuMeter {
       now: () => inner.now(),
       epochMs: () => inner.epochMs(),
       lag: () => inner.lag(),
+      distortion: (from, to) => inner.distortion(from, to),
       timer,
       sleep: (ms, signal) => sleepOn({ timer }, ms, signal),
       every: (ms, fn) => everyOn({ timer, now: () => inner.now() }, ms, fn),
