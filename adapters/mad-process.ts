@@ -29,7 +29,7 @@ import {
 } from '../opennebula/mad-message.js';
 import { encodeMonitorInfo, monitorActionHost, monitorMessages, zlibBase64 } from '../opennebula/monitor-message.js';
 import { decodeVmmActionData } from '../opennebula/vmm-action-data.js';
-import { driverPool, pooledIm, pooledTransfer, pooledVmm, type DriverKind } from './mad-drivers.js';
+import { driverPool, type DriverKind } from './mad-drivers.js';
 
 export interface MadProcessOptions {
   kind: DriverKind;
@@ -52,12 +52,15 @@ const VMM_FARM_ACTIONS: ReadonlySet<string> = new Set(['DEPLOY', 'SHUTDOWN', 'CA
 export async function serveMad(options: MadProcessOptions): Promise<'finalize' | 'eof'> {
   const { kind, args, drivers, write } = options;
   const pool = driverPool(kind, args);
-  const tm = pooledTransfer(drivers.tm, pool);
-  const vmm = pooledVmm(drivers.vmm, pool);
-  const im = pooledIm(drivers.im, pool);
+  interface Token {
+    cancelled: boolean;
+  }
+  /** Runs `action` on a worker of the pool, unless DRIVER_CANCEL came first: then it never runs (ActionManager.rb). */
+  const onPool = <T>(token: Token, host: string, action: () => Promise<T>): Promise<T> =>
+    pool.run(host, () => (token.cancelled ? Promise.reject(new Error('cancelled')) : action()));
   const unixTime = (): number => Math.floor(options.epochMs() / 1000);
   /** actions in flight per id; DRIVER_CANCEL marks those there at the time */
-  const inFlight = new Map<number, Set<{ cancelled: boolean }>>();
+  const inFlight = new Map<number, Set<Token>>();
   /** VMs this driver deployed and has not shut down: what POLL answers about */
   const deployed = new Set<number>();
 
@@ -69,12 +72,12 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
     }
   };
 
-  const answer = (request: MadRequest, work: () => Promise<string>): void => {
-    const token = { cancelled: false };
+  const answer = (request: MadRequest, work: (token: Token) => Promise<string>): void => {
+    const token: Token = { cancelled: false };
     let tokens = inFlight.get(request.id);
     if (!tokens) inFlight.set(request.id, (tokens = new Set()));
     tokens.add(token);
-    void work()
+    void work(token)
       .catch((error: unknown) => formatReply(failure(request.action, request.id, oneLine(error))))
       .then((line) => {
         if (!token.cancelled) send(line);
@@ -93,10 +96,11 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
       return;
     }
     if (kind === 'tm' && action === 'TRANSFER') {
-      answer(request, async () => formatReply(await transfer(id, payload)));
+      answer(request, async (token) => formatReply(await transfer(token, id, payload)));
     } else if (kind === 'vmm' && VMM_FARM_ACTIONS.has(action)) {
-      answer(request, async () => {
-        const reply = await vmm.execute(decodeVmmActionData(payload, action as VmmAction, id));
+      answer(request, async (token) => {
+        const vmmRequest = decodeVmmActionData(payload, action as VmmAction, id);
+        const reply = await onPool(token, vmmRequest.host, () => drivers.vmm.execute(vmmRequest));
         if (reply.result === 'SUCCESS') {
           if (action === 'DEPLOY') deployed.add(id);
           else deployed.delete(id);
@@ -111,17 +115,17 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
     } else if (kind === 'im' && action === 'MONITOR') {
       // 4.4: MONITOR <hid> <hostname> <ds_location> <update_remotes>
       const hostname = payload.split(' ')[0] ?? '';
-      answer(request, async () => {
-        const reply = await im.monitor({ hostId: id, hostname });
+      answer(request, async (token) => {
+        const reply = await onPool(token, hostname, () => drivers.im.monitor({ hostId: id, hostname }));
         return formatReply(reply.result === 'SUCCESS' ? { ...reply, info: encodeMonitorInfo(reply.info.split('\n')) } : reply);
       });
     } else if (kind === 'im' && (action === 'START_MONITOR' || action === 'STOP_MONITOR')) {
       // onemonitord's hop: <timestamp> <zlib+base64 MONITOR_DRIVER_ACTION>
       const encoded = payload.slice(payload.indexOf(' ') + 1);
-      answer(request, async () => {
+      answer(request, async (token) => {
         if (action === 'STOP_MONITOR') return `${action} SUCCESS ${id} ${unixTime()} ${zlibBase64('-')}`;
         const host = monitorActionHost(encoded);
-        const reply = await im.monitor({ hostId: id, hostname: host.name });
+        const reply = await onPool(token, host.name, () => drivers.im.monitor({ hostId: id, hostname: host.name }));
         if (reply.result === 'FAILURE') return `${action} FAILURE ${id} ${unixTime()} ${zlibBase64(reply.info)}`;
         return `${action} SUCCESS ${id} ${unixTime()} ${monitorMessages(reply.info.split('\n'), unixTime())}`;
       });
@@ -130,7 +134,7 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
     }
   };
 
-  const transfer = async (id: number, file: string): Promise<MadReply> => {
+  const transfer = async (token: Token, id: number, file: string): Promise<MadReply> => {
     let content: string;
     try {
       content = await options.readFile(file);
@@ -138,7 +142,7 @@ export async function serveMad(options: MadProcessOptions): Promise<'finalize' |
       return failure('TRANSFER', id, `Transfer file '${file}' does not exist`);
     }
     const lines = content.split('\n').filter((l) => l.trim() !== '');
-    return tm.transfer({ vmId: id, op: /\.epilog$/.test(file) ? 'epilog' : 'prolog', lines });
+    return onPool(token, '', () => drivers.tm.transfer({ vmId: id, op: /\.epilog$/.test(file) ? 'epilog' : 'prolog', lines }));
   };
 
   for await (const raw of options.input) {
