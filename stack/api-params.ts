@@ -1,11 +1,10 @@
 /**
- * Parameter checks as xmlrpc-c's paramList.getInt/getString/getBoolean make them. oned answers a
- * wrongly typed or missing parameter with an XML-RPC fault (probably xmlrpc-c's -501, a type error); the
- * method table answers `[false, "[method] ...", XML_RPC_API]` instead, so an in-process caller
- * gets the same result array shape as for every other refusal. The XML-RPC front end may turn
- * these into faults. Extra trailing parameters are ignored, as oned ignores them.
+ * Parameter checks as xmlrpc-c's paramList.getInt/getString/getBoolean make them: a wrongly typed
+ * or missing parameter is not one of OpenNebula's result arrays but an XML-RPC fault, xmlrpc-c's
+ * type error -501, in process and on the wire alike. Extra trailing parameters are ignored, as
+ * oned ignores them.
  */
-import { ErrorCode, fail, type ApiFailure } from '../opennebula/errors.js';
+import { FaultCode, XmlRpcFault } from '../opennebula/xmlrpc.js';
 
 export type ParamType = 'string' | 'int' | 'boolean';
 
@@ -43,29 +42,25 @@ const article = (type: ParamType): string => (type === 'int' ? 'an int' : `a ${t
 
 /**
  * Checks `params` (session first, at index 0) against `specs` (the parameters after the
- * session). Returns the failure to answer, or undefined when every parameter has its type.
+ * session); throws the fault -501 naming the first parameter that lacks its type.
  */
-export function checkParams(method: string, params: readonly unknown[], specs: readonly ParamSpec[]): ApiFailure | undefined {
+export function checkParams(method: string, params: readonly unknown[], specs: readonly ParamSpec[]): void {
   for (const [i, spec] of specs.entries()) {
     const index = i + 1;
     const value = params[index];
     if (value === undefined && index >= params.length) {
       if (spec.optional) continue;
-      return fail(
-        method,
-        `Missing parameter ${index + 1} (${spec.name}): the method takes ${signature(specs)}.`,
-        ErrorCode.XML_RPC_API,
-      );
+      throw typeFault(method, `Missing parameter ${index + 1} (${spec.name}): the method takes ${signature(specs)}.`);
     }
     if (!typeOk(value, spec.type)) {
-      return fail(
-        method,
-        `Parameter ${index + 1} (${spec.name}) must be ${article(spec.type)}, got ${describe(value)}.`,
-        ErrorCode.XML_RPC_API,
-      );
+      throw typeFault(method, `Parameter ${index + 1} (${spec.name}) must be ${article(spec.type)}, got ${describe(value)}.`);
     }
   }
-  return undefined;
+}
+
+/** xmlrpc-c's -501, its message naming the method as OpenNebula's own refusals do. */
+export function typeFault(method: string, message: string): XmlRpcFault {
+  return new XmlRpcFault(FaultCode.TYPE, `[${method}] ${message}`);
 }
 
 /** "session, id:int, decrypt:boolean?" */

@@ -39,22 +39,18 @@ describe('sessions and parameters', () => {
     expect(await f.clock.run(() => stack.api.call('one.system.version', ['oneadmin:a:b:c']))).toEqual([true, '7.4.0', 0]);
   });
 
-  it('checks parameter types as xmlrpc-c would, naming the parameter, after authenticating', async () => {
+  it("checks parameter types as xmlrpc-c would, after authenticating: fault -501 naming the parameter", async () => {
     const f = fixture();
-    expect(await f.as('one.vm.info', '3')).toEqual([
-      false,
-      '[one.vm.info] Parameter 2 (id) must be an int, got the string "3".',
-      ErrorCode.XML_RPC_API,
-    ]);
-    expect(await f.as('one.vm.info', 1.5)).toMatchObject([false, expect.stringContaining('must be an int, got the number 1.5'), ErrorCode.XML_RPC_API]);
-    expect(await f.as('one.vm.info', 2 ** 31)).toMatchObject([false, expect.stringContaining('outside a 32-bit int'), ErrorCode.XML_RPC_API]);
-    expect(await f.as('one.vm.allocate', SMALL_VM, 'yes')).toMatchObject([false, expect.stringContaining('Parameter 3 (hold) must be a boolean'), ErrorCode.XML_RPC_API]);
-    expect(await f.as('one.vmpool.info', -2, -1)).toEqual([
-      false,
-      '[one.vmpool.info] Missing parameter 4 (end): the method takes session:string, filter flag:int, start:int, end:int, state:int, query:string?.',
-      ErrorCode.XML_RPC_API,
-    ]);
-    expect(await f.raw('one.vm.info', 42, 0)).toMatchObject([false, expect.stringContaining('Parameter 1 (session) must be a string'), ErrorCode.XML_RPC_API]);
+    const fault = (message: string | RegExp) => expect.objectContaining({ code: -501, message: typeof message === 'string' ? message : expect.stringMatching(message) });
+    await expect(f.as('one.vm.info', '3')).rejects.toEqual(fault('[one.vm.info] Parameter 2 (id) must be an int, got the string "3".'));
+    await expect(f.as('one.vm.info', 1.5)).rejects.toEqual(fault(/must be an int, got the number 1.5/));
+    await expect(f.as('one.vm.info', 2 ** 31)).rejects.toEqual(fault(/outside a 32-bit int/));
+    await expect(f.as('one.vm.allocate', SMALL_VM, 'yes')).rejects.toEqual(fault(/Parameter 3 \(hold\) must be a boolean/));
+    await expect(f.as('one.vmpool.info', -2, -1)).rejects.toEqual(
+      fault('[one.vmpool.info] Missing parameter 4 (end): the method takes session:string, filter flag:int, start:int, end:int, state:int, query:string?.'),
+    );
+    await expect(f.raw('one.vm.info', 42, 0)).rejects.toEqual(fault(/Parameter 1 \(session\) must be a string/));
+    await expect(f.raw('one.vm.info')).rejects.toEqual(fault(/Parameter 1 \(session\) must be a string "user:password", got nothing/));
     // the session is checked first: a bad session with bad parameters is an authentication error
     expect((await f.raw('one.vm.info', 'x:y', 'three'))[2]).toBe(ErrorCode.AUTHENTICATION);
   });
@@ -63,6 +59,35 @@ describe('sessions and parameters', () => {
     const f = fixture();
     await expect(f.as('one.vnet.allocate', '')).rejects.toEqual(new XmlRpcFault(-506, "Method 'one.vnet.allocate' not defined"));
     expect(f.stack.api.methods()).toEqual(expect.arrayContaining(['one.vm.allocate', 'one.vmpool.infoextended', 'one.template.instantiate']));
+  });
+});
+
+describe('system.multicall', () => {
+  it("runs the calls in order, each answered [result] or with a fault struct, and refuses to recurse (xmlrpc-c's guard)", async () => {
+    const f = fixture();
+    const multicall = (calls: unknown) => f.clock.run(async () => f.stack.api.table.get('system.multicall')!([calls]));
+    expect(
+      await multicall([
+        { methodName: 'one.vm.allocate', params: [SESSION, SMALL_VM] },
+        { methodName: 'one.vm.fly', params: [SESSION] },
+        { methodName: 'system.multicall', params: [[]] },
+        { methodName: 'one.vm.info', params: [SESSION, 'zero'] },
+        { methodName: 'one.vm.info', params: [SESSION] },
+        { params: [] },
+        { methodName: 'one.vm.allocate', params: ['nobody:x', SMALL_VM] },
+        { methodName: 'one.vm.allocate', params: [SESSION, SMALL_VM] },
+      ]),
+    ).toEqual([
+      [[true, 0, 0]],
+      { faultCode: -506, faultString: "Method 'one.vm.fly' not defined" },
+      { faultCode: -507, faultString: 'Recursive system.multicall forbidden' },
+      { faultCode: -501, faultString: '[one.vm.info] Parameter 2 (id) must be an int, got the string "zero".' },
+      { faultCode: -501, faultString: expect.stringContaining('Missing parameter 2 (id)') },
+      { faultCode: -501, faultString: 'a system.multicall call must be a struct {methodName: string, params: array}' },
+      [[false, "[one.vm.allocate] User couldn't be authenticated, aborting call.", ErrorCode.AUTHENTICATION]],
+      [[true, 1, 0]],
+    ]);
+    await expect(multicall('no')).rejects.toMatchObject({ code: -501 });
   });
 });
 

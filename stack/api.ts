@@ -3,13 +3,15 @@
  * what oned returns, `[true, value, 0]` or `[false, "[method] message", code]`. Every call is
  * served on one of the API's request workers (api-gate.ts), then authenticated from its session
  * string `user:password` (split at the first ':'), then its parameters are type-checked, then
- * the method runs: the order in which oned's Request::execute does these.
+ * the method runs: the order in which oned's Request::execute does these. A session or a
+ * parameter of the wrong type is xmlrpc-c's fault -501 (thrown as an XmlRpcFault), not a
+ * result array.
  */
-import { authenticationFailure, ErrorCode, fail, type ApiResult } from '../opennebula/errors.js';
+import { authenticationFailure, type ApiResult } from '../opennebula/errors.js';
 import { dispatch, type MethodHandler, type MethodTable } from '../opennebula/method-table.js';
 import { FaultCode, XmlRpcFault, type XmlRpcValue } from '../opennebula/xmlrpc.js';
 import type { ApiGate } from './api-gate.js';
-import { checkParams, type ParamSpec } from './api-params.js';
+import { checkParams, typeFault, type ParamSpec } from './api-params.js';
 
 export interface MethodDefinition {
   /** the parameters after the session; a function when the method has more than one form */
@@ -52,15 +54,13 @@ export class StackApi {
     return this.gate.serve(
       method,
       () => {
-        if (!Array.isArray(params)) return fail(method, 'Parameters must be an array.', ErrorCode.XML_RPC_API);
         const session = params[0];
         if (typeof session !== 'string') {
-          return fail(method, `Parameter 1 (session) must be a string "user:password", got ${typeof session}.`, ErrorCode.XML_RPC_API);
+          throw typeFault(method, `Parameter 1 (session) must be a string "user:password", got ${session === undefined ? 'nothing' : typeof session}.`);
         }
         if (!this.authenticate(session)) return authenticationFailure(method);
         const specs = typeof definition.params === 'function' ? definition.params(params) : definition.params;
-        const refused = checkParams(method, params, specs);
-        if (refused) return refused;
+        checkParams(method, params, specs);
         return definition.handle(params.slice(1));
       },
       definition.objects,

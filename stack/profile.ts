@@ -65,11 +65,21 @@ export const driverKnobsSchema = z.strictObject({
 /**
  * The XML-RPC server: MAX_CONN request workers, each call occupying one for its service time.
  * It is what makes a client that submits one request after another pay per request, as 4.4's
- * CLI did (the `serial-submit` pattern the load generator reproduces).
+ * CLI did (the `serial-submit` pattern the load generator reproduces). Served over the wire
+ * (xmlrpc-server.ts), MAX_CONN also bounds the connections served at once, and the other
+ * oned.conf knobs below shape the connections as Abyss does.
  */
 export const apiKnobsSchema = z.strictObject({
   /** simultaneous requests served (oned.conf MAX_CONN); the rest wait in the backlog */
   MAX_CONN: z.int().positive(),
+  /** the listen(2) backlog of the XML-RPC socket (oned.conf MAX_CONN_BACKLOG) */
+  MAX_CONN_BACKLOG: z.int().positive(),
+  /** the largest request, bytes; a larger one is answered 413 (oned.conf MESSAGE_SIZE) */
+  MESSAGE_SIZE: z.int().positive(),
+  /** seconds an idle connection is kept open (oned.conf KEEPALIVE_TIMEOUT) */
+  KEEPALIVE_TIMEOUT: z.int().positive(),
+  /** requests served on one connection before it is closed (oned.conf KEEPALIVE_MAX_CONN) */
+  KEEPALIVE_MAX_CONN: z.int().positive(),
   /** emulated service time of a call, ms */
   callMs: z.number().nonnegative(),
   /** per-method service times that replace callMs, ms */
@@ -137,8 +147,14 @@ export const OPENNEBULA_4_4: StackProfile = {
   vmm: { threads: 10 },
   // one_im_ssh ran with "-r 3 -t 15"
   im: { threads: 15 },
+  // MAX_CONN 15, MAX_CONN_BACKLOG 15, KEEPALIVE 15 s / 30 calls: oned's defaults in 4.4 and 7.4;
+  // MESSAGE_SIZE is 6.x/7.x's default (4.4 had no such knob)
   api: {
     MAX_CONN: 15,
+    MAX_CONN_BACKLOG: 15,
+    MESSAGE_SIZE: 1_073_741_824,
+    KEEPALIVE_TIMEOUT: 15,
+    KEEPALIVE_MAX_CONN: 30,
     callMs: 10,
     methodMs: { 'one.vm.allocate': 50, 'one.template.instantiate': 50, 'one.template.allocate': 30, 'one.vm.deploy': 20 },
     poolObjectMs: 0.05,
@@ -164,8 +180,17 @@ export const OPTIMIZED: StackProfile = {
   tm: { threads: 128 },
   vmm: { threads: 32 },
   im: { threads: 32 },
-  // MAX_CONN as the scalability guide recommends for large deployments
-  api: { MAX_CONN: 240, callMs: 2, methodMs: { 'one.vm.allocate': 10, 'one.template.instantiate': 10 }, poolObjectMs: 0.01 },
+  // MAX_CONN and MAX_CONN_BACKLOG as the scalability guide recommends for large deployments
+  api: {
+    MAX_CONN: 240,
+    MAX_CONN_BACKLOG: 480,
+    MESSAGE_SIZE: 1_073_741_824,
+    KEEPALIVE_TIMEOUT: 15,
+    KEEPALIVE_MAX_CONN: 30,
+    callMs: 2,
+    methodMs: { 'one.vm.allocate': 10, 'one.template.instantiate': 10 },
+    poolObjectMs: 0.01,
+  },
   pathologies: allPathologies(false),
 };
 

@@ -23,6 +23,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { dispatch, type MethodTable } from '../opennebula/method-table.js';
 import { decodeCall, encodeFault, encodeResponse, FaultCode, XmlRpcFault, type XmlRpcValue } from '../opennebula/xmlrpc.js';
+import type { StackProfile } from './profile.js';
 
 export const RPC_PATH = '/RPC2';
 
@@ -43,6 +44,17 @@ export interface XmlRpcServerOptions {
   keepAliveTimeoutMs?: number;
   /** told of every answer: the method (undefined for a body that named none) and whether it was a fault */
   onAnswer?: (method: string | undefined, fault: boolean) => void;
+}
+
+/** The server's connection knobs from a profile's oned.conf ones. */
+export function profileServerOptions(api: StackProfile['api']): Omit<XmlRpcServerOptions, 'table'> {
+  return {
+    messageSize: api.MESSAGE_SIZE,
+    maxConn: api.MAX_CONN,
+    maxConnBacklog: api.MAX_CONN_BACKLOG,
+    keepAliveMaxConn: api.KEEPALIVE_MAX_CONN,
+    keepAliveTimeoutMs: api.KEEPALIVE_TIMEOUT * 1000,
+  };
 }
 
 export class XmlRpcServer {
@@ -67,6 +79,11 @@ export class XmlRpcServer {
   get url(): string {
     if (!this.address) throw new Error('the XML-RPC server is not listening');
     return this.address;
+  }
+
+  /** Connections being served, and accepted ones waiting for a turn (beyond MAX_CONN). */
+  connections(): { serving: number; waiting: number } {
+    return { serving: this.serving, waiting: this.waiting.length };
   }
 
   /** Listens on `host:port` (127.0.0.1 unless told; port 0 picks a free one); resolves with the URL. */
