@@ -28,6 +28,7 @@ import { registerInitCommand } from './init.js';
 import { registerProfilesCommand } from './profiles.js';
 import { registerSchemaCommand } from './schema.js';
 import { registerValidateCommand } from './validate.js';
+import { registerStackCommand } from './stack-command.js';
 import { ProgressLine, type LineOutput } from './progress.js';
 import { renderResult } from './render.js';
 
@@ -155,6 +156,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerCompare(program, deps, done);
   registerGate(program, deps, done);
   registerSweep(program, deps, done);
+  registerStackCommand(program, deps, (code) => (exitCode = code));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

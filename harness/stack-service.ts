@@ -1,0 +1,102 @@
+/**
+ * `stampede stack`: the reference stack served over XML-RPC, as a separate process a harness (or
+ * OpenNebula's own CLI) reaches at http://HOST:PORT/RPC2 (docs/architecture.md, "The XML-RPC
+ * wire"). Real sockets, so a scaled clock: the scenario's factor, or 1 (real time) when the
+ * scenario says virtual. The stack's drivers come from `stackDrivers`, the one place that
+ * decides what they are.
+ */
+import { HostFarm } from '../adapters/host-farm.js';
+import { madLauncher } from '../adapters/mad-drivers.js';
+import type { DriverLauncher } from '../opennebula/driver.js';
+import type { Clock } from '../sim/clock.js';
+import { Random } from '../sim/random.js';
+import { ScaledClock } from '../sim/scaled-clock.js';
+import { TimerHeap } from '../sim/timer-heap.js';
+import { ReferenceStack } from '../stack/reference-stack.js';
+import { profileServerOptions, XmlRpcServer } from '../stack/xmlrpc-server.js';
+import { UserError } from './errors.js';
+import type { ResolvedScenario } from './scenario.js';
+
+export interface StackDrivers {
+  launcher: DriverLauncher;
+  /** what the drivers are, for the line `stampede stack` prints */
+  description: string;
+  stop(): void | Promise<void>;
+}
+
+/**
+ * The drivers of a served stack: for now the host farm's dummy drivers in this process, playing
+ * the scenario's hosts (the hosts a client allocates should carry those names), each behind its
+ * MAD driver's pool (`-t`, and one action per host unless `-p`).
+ */
+export function stackDrivers(resolved: ResolvedScenario, clock: Clock): StackDrivers {
+  const { scenario } = resolved;
+  const farm = new HostFarm({
+    clock,
+    random: new Random(scenario.seed),
+    hosts: resolved.hosts,
+    latency: scenario.latency,
+    store: scenario.store,
+    headNode: scenario.headNode,
+  });
+  const names = resolved.hosts.map((h) => h.name);
+  return {
+    launcher: madLauncher(farm.launcher),
+    description: `the host farm in this process: ${names.length} hosts, ${names[0]}${names.length > 1 ? ` .. ${names.at(-1)}` : ''}`,
+    stop: () => farm.stop(),
+  };
+}
+
+export interface ServeStackOptions {
+  resolved: ResolvedScenario;
+  port: number;
+  /** listen address; 127.0.0.1 unless told */
+  host?: string;
+  /** user -> password; the stack's default (oneadmin:oneadmin) when absent */
+  users?: Readonly<Record<string, string>>;
+}
+
+export interface ServedStack {
+  url: string;
+  /** emulated seconds per wall second */
+  scale: number;
+  drivers: string;
+  close(): Promise<void>;
+}
+
+export async function serveStack(options: ServeStackOptions): Promise<ServedStack> {
+  const { resolved } = options;
+  const scale = resolved.clock.kind === 'scaled' ? resolved.clock.scale : 1;
+  const clock = new ScaledClock(scale);
+  const drivers = stackDrivers(resolved, clock);
+  const stack = new ReferenceStack({
+    clock: new TimerHeap(clock),
+    profile: resolved.profile,
+    launcher: drivers.launcher,
+    ...(options.users ? { users: options.users } : {}),
+  });
+  const server = new XmlRpcServer({ table: stack.api.table, ...profileServerOptions(resolved.profile.api) });
+  const host = options.host ?? '127.0.0.1';
+  let url: string;
+  try {
+    url = await server.listen(options.port, host);
+  } catch (error) {
+    await drivers.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UserError(`port ${options.port} on ${host} is taken; choose another with --port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`${host} is not an address of this machine`);
+    if (code === 'EACCES') throw new UserError(`port ${options.port} on ${host} needs privileges; choose one above 1023 with --port`);
+    throw error;
+  }
+  stack.start();
+  return {
+    url,
+    scale,
+    drivers: drivers.description,
+    async close() {
+      await server.close();
+      stack.stop();
+      await drivers.stop();
+    },
+  };
+}
