@@ -34,6 +34,8 @@ interface StackFlags {
   profile?: string;
   set?: ScenarioSetting[];
   auth?: string;
+  farm?: string;
+  farmFile?: string;
 }
 
 /** `stampede stack`; sets the exit code through `done` once the stack has stopped. */
@@ -46,6 +48,8 @@ export function registerStackCommand(program: Command, deps: CliDeps, done: (cod
     .addOption(new Option('--profile <name>', "stack profile: optimized, opennebula-4.4").argParser(profileName))
     .addOption(new Option('--set <path=value>', 'any scenario field, e.g. --set clock=scaled:20 --set hosts.count=64 (repeatable)').argParser(scenarioSetting))
     .addOption(new Option('--auth <file>', 'the session file (user:password, user oneadmin) instead of oneadmin:oneadmin'))
+    .addOption(new Option('--farm <url>', 'drivers as MAD processes (stampede driver) acting on the host farm at URL'))
+    .addOption(new Option('--farm-file <path>', 'the same, the farm URL read from PATH (a harness in endpoint mode writes it)').conflicts('farm'))
     .addHelpText('after', HELP)
     .action(async (flags: StackFlags) => {
       try {
@@ -72,7 +76,8 @@ async function serve(flags: StackFlags, deps: CliDeps): Promise<number> {
     ...(flags.profile === undefined ? {} : { profile: flags.profile }),
     ...(flags.set === undefined ? {} : { set: flags.set }),
   });
-  const served = await serveStack({ resolved, port: flags.port, host: flags.listen, ...(users ? { users } : {}) });
+  const farm = flags.farm !== undefined ? { url: flags.farm } : flags.farmFile !== undefined ? { file: flags.farmFile } : undefined;
+  const served = await serveStack({ resolved, port: flags.port, host: flags.listen, ...(users ? { users } : {}), ...(farm ? { farm } : {}) });
   deps.stdout.write(
     `stampede stack: the reference stack (profile ${resolved.profile.name}) serves ${served.url}\n` +
       `  session: ${users ? `oneadmin with the password in ${flags.auth}` : 'oneadmin:oneadmin'}; clock: ${served.scale === 1 ? 'real time' : `scaled:${served.scale}`}; drivers: ${served.drivers}\n` +

@@ -7,6 +7,12 @@
  */
 import { HostFarm } from '../adapters/host-farm.js';
 import { madLauncher } from '../adapters/mad-drivers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MadProcesses } from '../stack/mad-processes.js';
+import { FARM_URL_ENV } from './mad-driver.js';
+import { stampedeCommand } from './stampede-command.js';
 import type { DriverLauncher } from '../opennebula/driver.js';
 import type { Clock } from '../sim/clock.js';
 import { Random } from '../sim/random.js';
@@ -21,7 +27,38 @@ export interface StackDrivers {
   launcher: DriverLauncher;
   /** what the drivers are, for the line `stampede stack` prints */
   description: string;
+  /** resolves once the drivers can take actions (MAD processes: every one answered INIT) */
+  ready?(): Promise<void>;
   stop(): void | Promise<void>;
+}
+
+/** Where MAD driver processes find the host farm: its URL, or a file a harness writes it to. */
+export type FarmLocation = { url: string } | { file: string };
+
+/**
+ * The stack's drivers as MAD child processes (`stampede driver tm|vmm|im`, spoken to over the MAD
+ * protocol as oned does) acting on a host farm served over HTTP elsewhere: a harness's.
+ */
+export function madProcessDrivers(farm: FarmLocation): StackDrivers {
+  const cli = stampedeCommand();
+  const vmsDir = mkdtempSync(join(tmpdir(), 'stampede-vms-'));
+  const where = 'url' in farm ? farm.url : `the URL in ${farm.file}`;
+  const mads = new MadProcesses(
+    { tm: [...cli, 'driver', 'tm'], vmm: [...cli, 'driver', 'vmm'], im: [...cli, 'driver', 'im'] },
+    {
+      vmsDir,
+      ...('url' in farm ? { env: { ...process.env, [FARM_URL_ENV]: farm.url } } : { arguments: `--farm-file ${farm.file}` }),
+    },
+  );
+  return {
+    launcher: mads.launcher,
+    description: `MAD driver processes (stampede driver tm|vmm|im) acting on the host farm at ${where}`,
+    ready: () => mads.ready(),
+    async stop() {
+      await mads.stop();
+      rmSync(vmsDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -54,6 +91,8 @@ export interface ServeStackOptions {
   host?: string;
   /** user -> password; the stack's default (oneadmin:oneadmin) when absent */
   users?: Readonly<Record<string, string>>;
+  /** drivers as MAD processes acting on the host farm there, instead of a farm in this process */
+  farm?: FarmLocation;
 }
 
 export interface ServedStack {
@@ -68,13 +107,19 @@ export async function serveStack(options: ServeStackOptions): Promise<ServedStac
   const { resolved } = options;
   const scale = resolved.clock.kind === 'scaled' ? resolved.clock.scale : 1;
   const clock = new ScaledClock(scale);
-  const drivers = stackDrivers(resolved, clock);
+  const drivers = options.farm ? madProcessDrivers(options.farm) : stackDrivers(resolved, clock);
   const stack = new ReferenceStack({
     clock: new TimerHeap(clock),
     profile: resolved.profile,
     launcher: drivers.launcher,
     ...(options.users ? { users: options.users } : {}),
   });
+  try {
+    await drivers.ready?.();
+  } catch (error) {
+    await drivers.stop();
+    throw new UserError(`the stack's drivers did not start: ${(error as Error).message}`);
+  }
   const server = new XmlRpcServer({ table: stack.api.table, ...profileServerOptions(resolved.profile.api) });
   const host = options.host ?? '127.0.0.1';
   let url: string;

@@ -36,6 +36,8 @@ export interface MadProcessesOptions {
   initTimeoutMs?: number;
   /** where transfer files are written (oned's VMS_LOCATION) */
   vmsDir: string;
+  /** appended to every driver's ARGUMENTS, e.g. `--farm-file /tmp/farm.url` */
+  arguments?: string;
   /** the drivers' environment; default this process's */
   env?: NodeJS.ProcessEnv;
   /** told of every LOG line and every line a driver writes on stderr */
@@ -220,7 +222,8 @@ export class MadProcesses {
   }
 
   private spawn(kind: Kind, args: string): MadProcess {
-    const p = new MadProcess(kind, this.executables[kind], args, this.options);
+    const extra = this.options.arguments;
+    const p = new MadProcess(kind, this.executables[kind], extra ? `${args} ${extra}` : args, this.options);
     this.processes.push(p);
     return p;
   }
