@@ -29,6 +29,7 @@ import { registerProfilesCommand } from './profiles.js';
 import { registerSchemaCommand } from './schema.js';
 import { registerValidateCommand } from './validate.js';
 import { registerStackCommand } from './stack-command.js';
+import { LAUNCH_MODES } from '../harness/launch/index.js';
 import { ProgressLine, type LineOutput } from './progress.js';
 import { renderResult } from './render.js';
 
@@ -87,6 +88,10 @@ Examples:
       the nightly once per seed, budgets judged on all 2,560 deploys, each seed's figures shown
   $ stampede run --clock scaled:50
       real timers, 50 emulated seconds per wall second
+  $ stampede run --launch process --clock scaled:5 --vms 128 --hosts 4
+      the reference stack and its MAD drivers as child processes, over XML-RPC and HTTP
+  $ stampede run --endpoint http://127.0.0.1:2633/RPC2 --clock scaled:1 --set launch.farmPort=2634
+      a running OpenNebula whose drivers are stampede driver ... --farm http://127.0.0.1:2634
   $ stampede run --set load.mode=serial --set 'profile={extends: optimized, pathologies: {vmm-host-lock: true}}'
       any scenario field from the command line: --set PATH=VALUE, VALUE read as YAML
 
@@ -124,6 +129,9 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     .addOption(new Option('--seed <n>', 'seed of every random draw; same seed, same result').argParser(wholeNumber('--seed', 0, LIMITS.seed)))
     .addOption(new Option('--seeds <list>', 'run once per seed (1..5, 1,3,8) and judge the budgets on the pooled sample').argParser(seedList))
     .addOption(new Option('--clock <clock>', 'virtual (deterministic, fast), scaled:FACTOR (real timers) or scaled:auto (the factor that keeps the lag under 1%)').argParser(clockChoice))
+    .addOption(new Option('--launch <mode>', 'where the stack runs').choices(Object.keys(LAUNCH_MODES)))
+    .addOption(new Option('--endpoint <url>', 'run against the OpenNebula-compatible stack at URL (launch mode endpoint; default ONE_XMLRPC)'))
+    .addOption(new Option('--keep', 'endpoint mode: leave the VMs and hosts the run created'))
     .addOption(
       new Option('--set <path=value>', 'any scenario field, e.g. --set load.mode=serial --set deadline=2h (repeatable)').argParser(
         scenarioSetting,

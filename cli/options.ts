@@ -20,6 +20,12 @@ export interface RunOverrides {
   /** `--seeds 1..5`, as typed (checked by seedList) */
   seeds?: string;
   clock?: ClockChoice;
+  /** where the stack runs: embedded, process or endpoint */
+  launch?: string;
+  /** the endpoint mode's stack URL */
+  endpoint?: string;
+  /** endpoint mode: leave the VMs and hosts the run created */
+  keep?: boolean;
   /** `--set PATH=VALUE`: any scenario field, in the order given */
   set?: ScenarioSetting[];
   /** report directory: result.json, summary.md, junit.xml, trace.jsonl */

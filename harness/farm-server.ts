@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { FarmLauncher } from '../adapters/mad-drivers.js';
 import type { NetMsgCall } from '../adapters/farm-wire.js';
-import type { DriverTransport, Drivers, MadReply } from '../opennebula/driver.js';
+import { failure, success, type DriverTransport, type Drivers, type MadReply } from '../opennebula/driver.js';
 
 export interface FarmServerOptions {
   launcher: FarmLauncher;
@@ -26,6 +26,11 @@ export interface FarmServer {
   readonly url: string;
   /** called for every TCP connection a driver opens (to count them) */
   onConnection(listener: () => void): void;
+  /**
+   * The run is over and the farm frozen: from now on every action is answered at once, SUCCESS
+   * (MONITOR: FAILURE), so a stack can clean up after the run without the farm's time passing.
+   */
+  retire(): void;
   close(): Promise<void>;
 }
 
@@ -69,9 +74,17 @@ function transportOf(call: Record<string, unknown>): DriverTransport {
   return t;
 }
 
+const RETIRED: Drivers = {
+  tm: { transfer: async (r) => success('TRANSFER', r.vmId) },
+  vmm: { execute: async (r) => success(r.action, r.vmId, r.action === 'DEPLOY' ? `one-${r.vmId}` : '-') },
+  im: { monitor: async (r) => failure('MONITOR', r.hostId, 'the run is over: the host farm is stopped') },
+};
+
 export async function serveFarm(options: FarmServerOptions): Promise<FarmServer> {
   const drivers = new Map<DriverTransport, Drivers>();
+  let retired = false;
   const driversFor = (t: DriverTransport): Drivers => {
+    if (retired) return RETIRED;
     let d = drivers.get(t);
     if (!d) drivers.set(t, (d = options.launcher({ transport: t })));
     return d;
@@ -123,6 +136,7 @@ export async function serveFarm(options: FarmServerOptions): Promise<FarmServer>
   return {
     url: `http://127.0.0.1:${port}`,
     onConnection: (listener) => void server.on('connection', listener),
+    retire: () => void (retired = true),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

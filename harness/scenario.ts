@@ -209,6 +209,12 @@ export interface ScenarioOverrides {
   /** `--seeds 1..5`; `--seed` instead runs that one seed */
   seeds?: string;
   clock?: ClockSpec;
+  /** `--launch MODE` */
+  launch?: string;
+  /** `--endpoint URL`: launch mode endpoint at that URL */
+  endpoint?: string;
+  /** `--keep`: the endpoint mode leaves what it created */
+  keep?: boolean;
 }
 
 /** A scenario with everything derived from it resolved and checked: what run() consumes. */
@@ -292,6 +298,9 @@ function blamer(o: ScenarioOverrides, source: string): Blame {
     ...(o.clock === undefined ? [] : [{ path: ['clock'], label: `--clock ${clockText(o.clock)}` }]),
     ...(o.vms === undefined ? [] : [{ path: ['vms', 'count'], label: `--vms ${o.vms}` }]),
     ...(o.hosts === undefined ? [] : [{ path: ['hosts', 'count'], label: `--hosts ${o.hosts}` }]),
+    ...(o.launch === undefined ? [] : [{ path: ['launch'], label: `--launch ${o.launch}` }]),
+    ...(o.endpoint === undefined ? [] : [{ path: ['launch', 'url'], label: `--endpoint ${o.endpoint}` }]),
+    ...(o.keep === true ? [{ path: ['launch', 'keep'], label: '--keep' }] : []),
   ];
   const related = (a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean =>
     a.slice(0, b.length).every((k, i) => String(k) === String(b[i]));
@@ -412,6 +421,16 @@ function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): u
       throw new ScenarioError(`--hosts ${o.hosts}: cannot resize the hosts that ${source} lists by name; edit the list instead`);
     }
     out['hosts'] = { ...asObject(out['hosts']), count: o.hosts };
+  }
+  if (o.launch !== undefined || o.endpoint !== undefined || o.keep === true) {
+    const before = typeof out['launch'] === 'string' ? { mode: out['launch'] } : asObject(out['launch']);
+    const mode = o.endpoint !== undefined ? 'endpoint' : (o.launch ?? (typeof before['mode'] === 'string' ? before['mode'] : 'embedded'));
+    out['launch'] = {
+      ...(before['mode'] === mode ? before : {}),
+      mode,
+      ...(o.endpoint === undefined ? {} : { url: o.endpoint }),
+      ...(o.keep === true ? { keep: true } : {}),
+    };
   }
   return out;
 }

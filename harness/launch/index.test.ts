@@ -17,3 +17,16 @@ describe('launch modes in a scenario', () => {
     expect(() => launchMode('nope')).toThrow(`unknown launch mode "nope"; expected one of ${choices}`);
   });
 });
+
+describe('launch flags over a scenario', () => {
+  it('--endpoint picks the endpoint mode with its URL, --keep keeps, --launch keeps the options of the same mode', () => {
+    expect(resolveScenario({}, { endpoint: 'http://127.0.0.1:2633/RPC2', keep: true }).launch).toEqual({
+      mode: 'endpoint',
+      options: { url: 'http://127.0.0.1:2633/RPC2', keep: true, hostsExist: false, farmPort: 0 },
+    });
+    const file = { launch: { mode: 'endpoint', farmPort: 2634 } };
+    expect(resolveScenario(file, { launch: 'endpoint' }).launch.options).toMatchObject({ farmPort: 2634 });
+    expect(resolveScenario(file, { launch: 'process' }).launch).toEqual({ mode: 'process', options: {} });
+    expect(() => resolveScenario({}, { keep: true })).toThrow('--keep: launch.keep: unknown field');
+  });
+});

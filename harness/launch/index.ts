@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { embedded } from './embedded.js';
+import { endpointMode } from './endpoint.js';
+import { processMode } from './process.js';
 import type { LaunchMode } from './types.js';
 
 export type { LaunchContext, LaunchedStack, LaunchMode } from './types.js';
@@ -8,6 +10,8 @@ export type { LaunchContext, LaunchedStack, LaunchMode } from './types.js';
 /** The launch modes, one file each; a scenario's `launch` choices are these names. */
 export const LAUNCH_MODES: Readonly<Record<string, LaunchMode<never>>> = {
   [embedded.name]: embedded,
+  [processMode.name]: processMode,
+  [endpointMode.name]: endpointMode,
 } as Record<string, LaunchMode<never>>;
 
 export function launchMode(name: string): LaunchMode<unknown> {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.js';
+import { run } from '../run.js';
+import { resolveScenario } from '../scenario.js';
+
+describe('launch mode process', () => {
+  it('runs a burst through stampede stack and its MAD driver processes, the farm over HTTP, on the scaled clock', async () => {
+    const resolved = resolveScenario({
+      launch: 'process',
+      clock: 'scaled:20',
+      hosts: { count: 2 },
+      vms: { count: 8 },
+      budgets: { failed: '== 0' },
+    });
+    const result = await run(resolved);
+    expect(result.vms).toMatchObject({ requested: 8, up: 8, failed: 0 });
+    expect(result.exitCode).toBe(0);
+  }, 240_000);
+
+  it('is refused on the virtual clock, and says so when its stack cannot start', async () => {
+    await expect(run(resolveScenario({ launch: 'process', vms: { count: 1 } }))).rejects.toThrow(
+      'launch mode process cannot run on the virtual clock (it takes scaled)',
+    );
+    const broken = resolveScenario({ launch: { mode: 'process', command: ['/nonexistent/stampede'] }, clock: 'scaled:20', vms: { count: 1 } });
+    await expect(run(broken)).rejects.toThrow(UserError);
+    await expect(run(broken)).rejects.toThrow(/^the stack child process \(\/nonexistent\/stampede stack .*\) could not be started/);
+  }, 120_000);
+});
