@@ -45,7 +45,7 @@ export const endpointMode: LaunchMode<EndpointOptions> = {
   options: EndpointOptionsSchema,
   async start({ clock, farm }, options) {
     const session = options.auth === undefined ? oneEnvironment().auth.session : readAuthFile(options.auth, `the auth file ${options.auth}`).session;
-    const client = new XmlRpcClient(options.url ?? oneUrl(), { connections: 256 });
+    const client = new XmlRpcClient(options.url ?? oneUrl());
     try {
       const version = await client.call('one.system.version', [session]);
       if (version[0] !== true) throw new UserError(`the stack at ${client.url} refused one.system.version: ${String(version[1])}`);

@@ -77,7 +77,7 @@ export const processMode: LaunchMode<ProcessOptions> = {
       const why = outcome === 'timeout' ? `did not serve within ${START_TIMEOUT_MS / 1000} s` : outcome.slice(5);
       throw new UserError(`the stack child process (${[file, ...args].join(' ')}) ${why}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
     }
-    const client = new XmlRpcClient(outcome, { connections: 256 });
+    const client = new XmlRpcClient(outcome);
     return {
       endpoint: client,
       session: 'oneadmin:oneadmin',
