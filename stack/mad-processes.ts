@@ -52,7 +52,7 @@ export class MadDriverError extends Error {
  * How long to wait for INIT SUCCESS, in real ms. oned 7 waits 10 s (include/Driver.h); a driver
  * started from TypeScript sources on a loaded machine can take longer, so the default is wider.
  */
-const INIT_TIMEOUT_MS = 60_000;
+const INIT_TIMEOUT_MS = 180_000;
 
 /** Real time: start-up waits are about the machine, not the emulated cloud. */
 const wall = (): Clock => new ScaledClock(1);

@@ -39,7 +39,7 @@ describe('launch mode endpoint', () => {
     } finally {
       await stack.kill();
     }
-  }, 240_000);
+  }, 480_000);
 
   it('an endpoint it cannot reach is one sentence naming it', async () => {
     const launch = { mode: 'endpoint', url: 'http://127.0.0.1:1/RPC2', auth: join(dir, 'one_auth') };

@@ -15,7 +15,7 @@ describe('launch mode process', () => {
     const result = await run(resolved);
     expect(result.vms).toMatchObject({ requested: 8, up: 8, failed: 0 });
     expect(result.exitCode).toBe(0);
-  }, 240_000);
+  }, 480_000);
 
   it('is refused on the virtual clock, and says so when its stack cannot start', async () => {
     await expect(run(resolveScenario({ launch: 'process', vms: { count: 1 } }))).rejects.toThrow(

@@ -9,7 +9,7 @@ import { XmlRpcClient } from '../xmlrpc-client.js';
 import type { LaunchMode } from './types.js';
 
 /** Real seconds to wait for the stack child to serve (it starts its three drivers first). */
-const START_TIMEOUT_MS = 120_000;
+const START_TIMEOUT_MS = 300_000;
 
 export const ProcessOptionsSchema = z.strictObject({
   /** the command that runs stampede, before its subcommand; default: this stampede */
