@@ -130,7 +130,7 @@ describe('stampede driver: real oned 7.5 conversations', () => {
     const pairs = await withDriver(['vmm', ''], async (d) => replay(d, await transcript('vmm-dummy.log'), ownDeployIds));
     expect(pairs).toHaveLength(11);
     for (const [real, ours] of pairs) expect(shape(ours), `${real} / ${ours}`).toBe(shape(real));
-  }, 120_000);
+  }, 300_000);
 
   it('tm: prolog and epilog transfer files run on the farm and answered TRANSFER SUCCESS <id> -', async () => {
     const pairs = await withDriver(['tm', '-t 15 -d dummy,lvm,shared,fs_lvm,fs_lvm_ssh,qcow2,ssh,local,ceph'], async (d) =>
@@ -138,7 +138,7 @@ describe('stampede driver: real oned 7.5 conversations', () => {
     );
     expect(pairs).toHaveLength(9);
     for (const [real, ours] of pairs) expect(ours, real).toBe(real);
-  }, 120_000);
+  }, 300_000);
 
   it("im: onemonitord's START_MONITOR and STOP_MONITOR, with zlib+base64 payloads and timestamps", async () => {
     const pairs = await withDriver(['im', '-r 3 -t 15 -w 90 dummy'], async (d) => replay(d, await transcript('im-dummy.log')));
@@ -155,7 +155,7 @@ describe('stampede driver: real oned 7.5 conversations', () => {
     expect(system).toContain('HOSTNAME=dummyhost0\n');
     expect(system).toContain('TOTALCPU=800\n');
     expect(unzlibBase64(pairs[2]![1].split(' ')[4]!)).toBe('-');
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('stampede driver: the 4.4 spelling (no status field)', () => {
@@ -174,7 +174,7 @@ describe('stampede driver: the 4.4 spelling (no status field)', () => {
     });
     // 4.4's spelling: `INIT SUCCESS - -`, `DEPLOY SUCCESS 17 host01:vm-17:dummy`, `SHUTDOWN SUCCESS 17 -`
     expect([init, shape(deployed!), shut]).toEqual(['INIT SUCCESS - -', shape('DEPLOY SUCCESS 17 host01:vm-17:dummy'), 'SHUTDOWN SUCCESS 17 -']);
-  }, 120_000);
+  }, 300_000);
 
   it('tm: TRANSFER 17 <file>; a missing file fails as one_tm says', async () => {
     const file = join(dir, 'vms/17/transfer.0.prolog');
@@ -188,7 +188,7 @@ describe('stampede driver: the 4.4 spelling (no status field)', () => {
     });
     expect(ok).toBe('TRANSFER SUCCESS 17 -');
     expect(missing).toBe(`TRANSFER FAILURE 18 Transfer file '${dir}/vms/18/transfer.0.prolog' does not exist`);
-  }, 120_000);
+  }, 300_000);
 
   it('im: MONITOR <hid> <host> <ds_location> <update> answers base64 KEY=VALUE lines', async () => {
     const reply = await withDriver(['im', '-r 3 -t 15'], async (d) => {
@@ -198,5 +198,5 @@ describe('stampede driver: the 4.4 spelling (no status field)', () => {
     expect(shape(reply)).toBe('MONITOR SUCCESS 0 base64');
     const lines = Buffer.from(reply.split(' ')[3]!, 'base64').toString().split('\n');
     expect(lines).toEqual(expect.arrayContaining(['HYPERVISOR=dummy', 'HOSTNAME=dummyhost0', 'TOTALCPU=800', `TOTALMEMORY=${16_384 * 1024}`]));
-  }, 120_000);
+  }, 300_000);
 });

@@ -60,5 +60,5 @@ describe('the reference stack with its drivers as MAD child processes', () => {
       await server.close();
       await rm(dir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 400_000);
 });
