@@ -37,7 +37,7 @@ describe('launch mode endpoint', () => {
         await client.close();
       }
     } finally {
-      await stack.kill();
+      await stack.stop();
     }
   }, 480_000);
 

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { wallClock } from '../wall-clock.js';
 
 export const CLI = fileURLToPath(new URL('../../cli/stampede.ts', import.meta.url));
 
@@ -54,6 +55,16 @@ export class StampedeChild {
     }
     if (this.exited !== undefined) return Promise.reject(new Error(`the child exited (${this.exited}); stderr: ${this.stderr}`));
     return new Promise((resolve, reject) => this.waiters.push({ match, resolve, reject }));
+  }
+
+  /** SIGTERM, so it cleans up after itself (a stack removes its drivers' directory); SIGKILL after 30 s. */
+  async stop(): Promise<void> {
+    if (this.exited === undefined) {
+      this.child.kill('SIGTERM');
+      const timer = wallClock().timer(30_000, () => this.child.kill('SIGKILL'));
+      await this.exit;
+      timer.cancel();
+    }
   }
 
   async kill(): Promise<void> {
