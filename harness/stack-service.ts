@@ -105,7 +105,7 @@ export interface ServedStack {
 
 export async function serveStack(options: ServeStackOptions): Promise<ServedStack> {
   const { resolved } = options;
-  const scale = resolved.clock.kind === 'scaled' ? resolved.clock.scale : 1;
+  const scale = resolved.clock.kind === 'scaled' && typeof resolved.clock.scale === 'number' ? resolved.clock.scale : 1;
   const clock = new ScaledClock(scale);
   const drivers = options.farm ? madProcessDrivers(options.farm) : stackDrivers(resolved, clock);
   const stack = new ReferenceStack({
