@@ -103,6 +103,16 @@ describe('the XML-RPC codec', () => {
     expect(decodeResponse(wire)).toEqual({ fault: { code: -506, message: 'Method one.vm.fly not defined' } });
   });
 
+  it('always writes a fault, even one quoting characters XML cannot carry', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (quoted) => {
+        const { fault } = decodeResponse(encodeFault(FaultCode.PARSE, `"<${quoted}" is not a tag`)) as { fault: { message: string } };
+        expect(fault.message).toHaveLength(`"<${quoted}" is not a tag`.length);
+      }),
+    );
+    expect(decodeResponse(encodeFault(-503, 'a\u0001b\ud800c\udc00\ud83d\ude00'))).toEqual({ fault: { code: -503, message: 'a\ufffdb\ufffdc\ufffd\ud83d\ude00' } });
+  });
+
   const refused: Array<[string, string, RegExp]> = [
     ['a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><methodCall><methodName>a</methodName></methodCall>', /DOCTYPE is refused/],
     ['an undeclared entity', '<methodCall><methodName>a&b;</methodName></methodCall>', /"&b;" is not a character/],
@@ -118,6 +128,7 @@ describe('the XML-RPC codec', () => {
     ['an unclosed element', '<methodCall><methodName>a</methodName>', /ends early/],
     ['a mismatched close', '<methodCall><methodName>a</methodName></methodResponse>', /expected <\/methodCall>/],
     ['trailing content', '<methodCall><methodName>a</methodName></methodCall><x/>', /content after the root/],
+    ['a declaration with a stray character', '<?xml version="1.0" encod<ing="UTF-8"?><methodCall><methodName>a</methodName></methodCall>', /XML declaration is malformed/],
     ['a latin-1 declaration', '<?xml version="1.0" encoding="ISO-8859-1"?><methodCall><methodName>a</methodName></methodCall>', /UTF-8 only/],
     ['a bad method name', '<methodCall><methodName>a b</methodName></methodCall>', /not a method name/],
     ['text where an element belongs', '<methodCall><methodName>a</methodName><params>x<param/></params></methodCall>', /text where an element belongs/],

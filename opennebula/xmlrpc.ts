@@ -191,8 +191,16 @@ export function encodeResponse(value: XmlRpcValue): string {
   return `${DECLARATION}<methodResponse><params><param>${encodeValue(value, 1)}</param></params></methodResponse>`;
 }
 
+/** Characters XML 1.0 cannot carry: C0 controls but tab, newline and CR; U+FFFE/U+FFFF; lone surrogates. */
+// eslint-disable-next-line no-control-regex
+const UNREPRESENTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A fault, which must always be writable: a message that quotes what a client sent (a parse
+ * error naming the bad character) has each character XML cannot carry replaced by U+FFFD.
+ */
 export function encodeFault(code: number, message: string): string {
-  const struct = { faultCode: code | 0, faultString: message };
+  const struct = { faultCode: code | 0, faultString: message.replace(UNREPRESENTABLE, '\ufffd') };
   return `${DECLARATION}<methodResponse><fault>${encodeValue(struct, 1)}</fault></methodResponse>`;
 }
 
@@ -216,6 +224,9 @@ const isSpace = (c: number): boolean => c === C.Space || c === C.Newline || c ==
 function isXmlChar(c: number): boolean {
   return c >= 0x20 ? c <= 0xd7ff || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff) : c === 9 || c === 10 || c === 13;
 }
+
+/** XML 1.0's XMLDecl: version, then optionally encoding and standalone, nothing else. */
+const XML_DECLARATION = /<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>/y;
 
 const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -419,13 +430,12 @@ class Reader {
     const s = this.s;
     if (s.charCodeAt(0) === 0xfeff) this.i = 1;
     if (s.startsWith('<?xml', this.i) && isSpace(s.charCodeAt(this.i + 5))) {
-      const end = s.indexOf('?>', this.i);
-      if (end < 0) this.fail('the XML declaration is not closed');
-      const decl = s.slice(this.i + 5, end);
-      if (!/^\s+version\s*=\s*(["'])1\.[0-9]+\1/.test(decl)) this.fail('the XML declaration has no version');
-      const enc = /\sencoding\s*=\s*(["'])([A-Za-z0-9._-]+)\1/.exec(decl);
-      if (enc && !/^(utf-8|us-ascii)$/i.test(enc[2] as string)) this.fail(`the encoding ${enc[2]} is refused (UTF-8 only)`);
-      this.i = end + 2;
+      XML_DECLARATION.lastIndex = this.i;
+      const decl = XML_DECLARATION.exec(s);
+      if (!decl) this.fail('the XML declaration is malformed');
+      const encoding = decl[3];
+      if (encoding !== undefined && !/^(utf-8|us-ascii)$/i.test(encoding)) this.fail(`the encoding ${encoding} is refused (UTF-8 only)`);
+      this.i = XML_DECLARATION.lastIndex;
     }
     this.skipMisc();
     if (s.startsWith('<!DOCTYPE', this.i)) this.fail('a DOCTYPE is refused');
