@@ -231,7 +231,7 @@ export function resolveProfile(
 function lookup(name: string, known: Readonly<Record<string, StackProfile>>, where: string): StackProfile {
   const profile = known[name];
   if (!profile) {
-    throw new ProfileError(`${where}: unknown profile "${name}" (known: ${Object.keys(known).join(', ')})`);
+    throw new ProfileError(`${where}: unknown profile ${JSON.stringify(name)} (known: ${Object.keys(known).join(', ')})`);
   }
   return profile;
 }
