@@ -9,7 +9,7 @@
  *   await stack.call('one.vm.allocate', [session, 'CPU=1 MEMORY=512', false]);
  *   await stack.close();
  */
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { ApiResult } from '../opennebula/errors.js';
 import { decodeResponse, encodeCall, XmlRpcParseError, type XmlRpcValue } from '../opennebula/xmlrpc.js';
 import { asApiResult, faultError, multicallParams, multicallResults, type ApiCall, type StackEndpoint } from './endpoint.js';
@@ -49,9 +49,23 @@ function errorCode(error: unknown): string {
   return String(e?.message ?? error);
 }
 
+/**
+ * undici is loaded on first use, not when this module is: a TypeScript scenario that imports
+ * `stampede` is compiled by tsx and loads the package a second time, and undici refuses to be
+ * instantiated twice in one process (its CacheStorage throws "Illegal constructor"). Loading it
+ * lazily also spares every run that never touches the wire its start-up cost.
+ */
+let undici: Promise<typeof import('undici')> | undefined;
+function undiciModule(): Promise<typeof import('undici')> {
+  return (undici ??= import('undici'));
+}
+
 export class XmlRpcClient implements StackEndpoint {
   readonly url: string;
-  private readonly pool: Pool;
+  /** opened on the first call: see undiciModule */
+  private pool: Promise<Pool> | undefined;
+  private readonly origin: string;
+  private readonly poolOptions: Pool.Options;
   private readonly path: string;
   private readonly where: string;
 
@@ -61,12 +75,17 @@ export class XmlRpcClient implements StackEndpoint {
     this.path = `${parsed.pathname}${parsed.search}`;
     this.where = `the stack at ${this.url}`;
     const timeout = options.timeoutMs ?? 300_000;
-    this.pool = new Pool(parsed.origin, {
+    this.origin = parsed.origin;
+    this.poolOptions = {
       connections: options.connections ?? 64,
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       headersTimeout: timeout,
       bodyTimeout: timeout,
-    });
+    };
+  }
+
+  private connections(): Promise<Pool> {
+    return (this.pool ??= undiciModule().then(({ Pool }) => new Pool(this.origin, this.poolOptions)));
   }
 
   /** One call; its answer as the codec reads it. A fault rejects (faultError). */
@@ -75,7 +94,8 @@ export class XmlRpcClient implements StackEndpoint {
     let status: number;
     let text: string;
     try {
-      const response = await this.pool.request({
+      const pool = await this.connections();
+      const response = await pool.request({
         path: this.path,
         method: 'POST',
         headers: { 'content-type': 'text/xml', 'user-agent': 'stampede' },
@@ -109,7 +129,7 @@ export class XmlRpcClient implements StackEndpoint {
   }
 
   /** Closes the pool's connections once the calls in flight are answered. */
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    if (this.pool !== undefined) await (await this.pool).close();
   }
 }
