@@ -65,46 +65,34 @@ function gatherThrottle(view: RunView): Finding[] {
     // per host, not per cycle: the waves reach every host that takes VMs, one VM each
     if (perHostMax === 1 && hosts.size >= 2 && median(throttled.map((w) => w.vms.length)) >= perHostTotals.size) {
       return [
-        {
-          detector: 'dispatch-throttle',
-          pathology: 'sched-ignores-max-host',
-          stage: 'PENDING-PROLOG',
-          hosts: [],
-          evidence:
-            `the scheduler dispatched at most 1 VM per host per cycle: ${throttled.length} cycles ${sec(cycle)} apart, each starting ` +
+        throttleFinding(
+          'sched-ignores-max-host',
+          `the scheduler dispatched at most 1 VM per host per cycle: ${throttled.length} cycles ${sec(cycle)} apart, each starting ` +
             `${median(throttled.map((w) => w.vms.length))} prologs on as many hosts while up to ${waitedMax} more VMs waited, and every one of ` +
             `the ${hosts.size} hosts took ${roomy} or more VMs in the end, so they had room (sched-ignores-max-host, or MAX_HOST = 1); ${steps}`,
-        },
+        ),
       ];
     }
     const sizes = throttled.map((w) => w.vms.length);
     const mode = modeOf(sizes);
     if (mode.count >= 0.8 * sizes.length) {
       return [
-        {
-          detector: 'dispatch-throttle',
-          pathology: 'dispatch-throttle',
-          stage: 'PENDING-PROLOG',
-          hosts: [],
-          evidence:
-            `the scheduler dispatched ${mode.value} VMs per cycle and no more (${mode.count} of ${throttled.length} throttled cycles, ` +
+        throttleFinding(
+          'dispatch-throttle',
+          `the scheduler dispatched ${mode.value} VMs per cycle and no more (${mode.count} of ${throttled.length} throttled cycles, ` +
             `${sec(cycle)} apart) while up to ${waitedMax} more VMs waited, spread over ${hosts.size} hosts that took ${roomy} or more each ` +
             `in the end: a dispatch cap of ${mode.value} per cycle (MAX_DISPATCH); ${steps}`,
-        },
+        ),
       ];
     }
   }
   if (cycle >= 5000 && medianWait >= cycle / 2 && waves.some((w) => w.waiting > 0)) {
     return [
-      {
-        detector: 'dispatch-throttle',
-        pathology: 'dispatch-throttle',
-        stage: 'PENDING-PROLOG',
-        hosts: [],
-        evidence:
-          `first prologs came in ${waves.length} waves ${sec(cycle)} apart and VMs waited a median ${sec(medianWait)} for one ` +
+      throttleFinding(
+        'dispatch-throttle',
+        `first prologs came in ${waves.length} waves ${sec(cycle)} apart and VMs waited a median ${sec(medianWait)} for one ` +
           `(longest ${sec(longest)}) with the TM idle in between: the scheduler's interval sets PENDING-PROLOG`,
-      },
+      ),
     ];
   }
   return [];
@@ -154,4 +142,9 @@ function modeOf(values: readonly number[]): { value: number; count: number } {
   let best = { value: Number.NaN, count: 0 };
   for (const [value, count] of n) if (count > best.count) best = { value, count };
   return best;
+}
+
+/** Every finding of this detector: the scheduler held the VMs in PENDING-PROLOG, farm-wide. */
+function throttleFinding(pathology: string, evidence: string): Finding {
+  return { detector: 'dispatch-throttle', pathology, stage: 'PENDING-PROLOG', hosts: [], evidence };
 }

@@ -1,4 +1,4 @@
-import { median, ms, quantile, sec, spearman } from './measure.js';
+import { median, ms, peak, quantile, queueTimeline, sec, spearman } from './measure.js';
 import type { Detector } from './types.js';
 
 /**
@@ -16,14 +16,8 @@ export const serialSubmit: Detector = {
     gather(view) {
       const vms = view.answered();
       if (vms.length < 8) return [];
-      let inFlight = 0;
-      const changes = vms.flatMap((v) => [[v.sent, 1] as const, [v.answered, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      let most = 0;
-      for (const [, d] of changes) {
-        inFlight += d;
-        most = Math.max(most, inFlight);
-      }
-      if (most > 1) return [];
+      // one request answered at the instant the next is sent does not overlap it
+      if (peak(queueTimeline(vms.map((v) => [v.sent, v.answered] as const), [], 0)) > 1) return [];
       const wait = vms.map((v) => v.answered - v.submit);
       const rho = spearman(
         vms.map((v) => v.index),
