@@ -1,6 +1,6 @@
 /**
  * A baseline and a new run, side by side: per stage and statistic, the change and a verdict
- * (docs/architecture.md "Baselines"). Virtual-clock runs are deterministic, so a change of any
+ * (docs/architecture.md "Baselines and the gate"). Virtual-clock runs are deterministic, so a change of any
  * size is real and shown exactly; when either run used the scaled clock, a change smaller than
  * both noise floors (relative and absolute) is no change.
  */

@@ -4,8 +4,9 @@
  * its code runs: its API handlers as the harness calls them, its timer callbacks, and every
  * promise continuation they lead to, less the time spent in the drivers it calls (the drivers and
  * the farm are not the stack). Continuations are followed with async_hooks: a promise created
- * while stack code runs is the stack's, and so is the CPU of its reactions. Other launch modes
- * report their stack's CPU from the OS (`addProcessCpu`: a child's user + system time).
+ * while stack code runs is the stack's, and so is the CPU of its reactions. A launch mode whose
+ * stack is a child process does not measure it yet: the meter stays unstarted and a sweep then
+ * fits no CPU growth.
  *
  * CPU time, not wall time: the process's user + system time (sim/cpu-time.ts), so another
  * process busy on the machine does not count. It is still a measurement, noisy by a few per
@@ -28,8 +29,8 @@ export class StackCpuMeter {
   /** per entered async resource, whether it was the stack's: popped in `after` */
   private readonly entered: boolean[] = [];
   private hook: AsyncHook | undefined;
-  /** how the CPU was measured: at the seam (embedded), from the OS (a child process), or not yet */
-  source: 'seam' | 'os' | null = null;
+  /** how the CPU was measured: at the seam (embedded), or not at all */
+  source: 'seam' | null = null;
 
   /** CPU the stack spent, in ms. */
   get cpuMs(): number {
@@ -57,12 +58,6 @@ export class StackCpuMeter {
 
   stop(): void {
     this.hook?.disable();
-  }
-
-  /** A child process's CPU (user + system, ms) as the OS counts it: the process launch mode's figure. */
-  addProcessCpu(ms: number): void {
-    this.source = 'os';
-    this.micros += ms * 1000;
   }
 
   /** Runs `fn` as stack code. */
