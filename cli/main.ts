@@ -22,6 +22,7 @@ import {
 } from './options.js';
 import { registerCompare } from './compare.js';
 import { registerGate } from './gate.js';
+import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
 import { registerDriverCommand } from './driver-command.js';
 import { registerInitCommand } from './init.js';
@@ -163,6 +164,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerSchemaCommand(program, io, done);
   registerCompare(program, deps, done);
   registerGate(program, deps, done);
+  registerReport(program, deps, done);
   registerSweep(program, deps, done);
   registerStackCommand(program, deps, (code) => (exitCode = code));
 

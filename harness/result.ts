@@ -2,6 +2,7 @@ import type { Accounting, VmFailure } from './accounting.js';
 import type { Verdict, VmCounts } from './budgets.js';
 import type { Environment } from './environment.js';
 import type { Lag } from './lag.js';
+import type { RunSeries } from './series.js';
 import { STAGES, type StageName } from './stages.js';
 import type { Sample, StageStats } from './stats.js';
 
@@ -88,6 +89,8 @@ export interface Result {
   environment: Environment;
   /** a run over several seeds: each seed's figures and the spread; the fields above are the pooled sample's */
   seeds?: SeedRuns;
+  /** what the report's charts draw, derived from the trace (harness/series.ts); a multi-seed run's are its first seed's */
+  series?: RunSeries;
 }
 
 /** One seed's run of a multi-seed scenario, as its own result would have it. */

@@ -33,6 +33,7 @@ import { launchMode, type LaunchContext, type LaunchedStack } from './launch/ind
 import { runLoad } from './load.js';
 import { parseHostStates, pollVms, type PolledVm } from './poll.js';
 import type { Result } from './result.js';
+import { seriesOf } from './series.js';
 import type { ResolvedScenario } from './scenario.js';
 import type { StageName } from './stages.js';
 import type { Sample } from './stats.js';
@@ -217,7 +218,7 @@ async function runOnce(
   } finally {
     tracer.close();
   }
-  return concludeRun({
+  const result = concludeRun({
     resolved,
     tracer,
     ending,
@@ -228,6 +229,7 @@ async function runOnce(
     environment: wall.environment(),
     ...(options.onSamples ? { onSamples: options.onSamples } : {}),
   });
+  return { ...result, series: seriesOf(detection.view, ending.endAtMs) };
 }
 
 function signalName(reason: unknown): string {

@@ -75,7 +75,7 @@ function pooled(resolved: ResolvedScenario, results: readonly Result[], perSeed:
       peakRssMiB: Math.max(...results.map((r) => r.environment.peakRssMiB)),
     },
   });
-  return { ...result, seeds: { runs, spread: spreadOf(runs) } };
+  return { ...result, seeds: { runs, spread: spreadOf(runs) }, ...(first.series ? { series: first.series } : {}) };
 }
 
 /** A pathology named on several seeds is one finding: the first seed's, saying on which seeds it fired. */

@@ -6,15 +6,17 @@ import type { TraceFileName } from '../harness/trace-sink.js';
 import { json } from './json.js';
 import { junit } from './junit.js';
 import { markdown } from './markdown.js';
-import type { Reporter } from './reporter.js';
+import { benchmark } from './benchmark.js';
+import type { ReportContext, Reporter } from './reporter.js';
 
-export type { ReportFile, Reporter } from './reporter.js';
+export type { ReportContext, ReportFile, Reporter } from './reporter.js';
 
 /** The report formats. A new one: its file, and one line here. */
 export const REPORTERS: Readonly<Record<string, Reporter>> = {
   [json.name]: json,
   [markdown.name]: markdown,
   [junit.name]: junit,
+  [benchmark.name]: benchmark,
 };
 
 /** The trace the run appends as it goes (harness/trace-sink.ts); the type keeps the two names equal. */
@@ -56,10 +58,11 @@ export async function clearReports(dir: string): Promise<void> {
 export async function writeReports(
   result: Result,
   dir: string,
-  options: { formats?: readonly string[]; trace?: readonly TraceEvent[] } = {},
+  options: { formats?: readonly string[]; trace?: readonly TraceEvent[] } & ReportContext = {},
 ): Promise<string[]> {
   const reporters = reportersNamed(options.formats ?? Object.keys(REPORTERS));
-  const files = reporters.flatMap((r) => r.render(result, options.trace));
+  const context: ReportContext = options.baseline ? { baseline: options.baseline } : {};
+  const files = reporters.flatMap((r) => r.render(result, options.trace, context));
   await mkdir(dir, { recursive: true });
   const paths: string[] = [];
   for (const file of files) {

@@ -27,4 +27,12 @@ describe('json reporter', () => {
     const strip = (s: string) => s.slice(0, s.indexOf('"environment"'));
     expect(strip(a)).toBe(strip(b));
   });
+
+  it('keeps each array of numbers on one line and reads back the same', () => {
+    const result = sampleResult({ scenario: { weights: [1, -2.5, 1e-7, null, true], names: ['a', 'b'] } });
+    const text = resultJson(result);
+    expect(text).toContain('"weights": [1, -2.5, 1e-7, null, true]');
+    expect(text).toContain('"names": [\n      "a",');
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(result)));
+  });
 });

@@ -36,9 +36,16 @@ function ordered(value: unknown): unknown {
   return out;
 }
 
-/** result.json's text: stable key order, 2-space indent, a final newline. */
+/** An array of numbers (and nulls, booleans) spread one per line by JSON.stringify's indent. */
+const NUMBER_ARRAY = /\[\n(?:\s*(?:-?\d[\d.eE+-]*|null|true|false),?\n)+\s*\]/g;
+
+/**
+ * result.json's text: stable key order, 2-space indent, a final newline. Arrays of numbers (the
+ * chart series, harness/series.ts) stay on one line each, so the file reads and diffs by field.
+ */
 export function resultJson(result: Result): string {
-  return `${JSON.stringify(ordered(result), null, 2)}\n`;
+  const text = JSON.stringify(ordered(result), null, 2).replace(NUMBER_ARRAY, (m) => `[${m.slice(1, -1).split(',').map((x) => x.trim()).join(', ')}]`);
+  return `${text}\n`;
 }
 
 export const json: Reporter = {

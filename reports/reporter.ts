@@ -7,6 +7,12 @@ export interface ReportFile {
   content: string;
 }
 
+/** What a report may show beside the run itself. */
+export interface ReportContext {
+  /** the run this one is compared with (`stampede gate --baseline`, `stampede report --baseline`), and where it came from */
+  baseline?: { result: Result; label: string };
+}
+
 /**
  * One output format of a run: a plain function from the Result (and, when the caller has it, the
  * trace's events) to files. Reporters never touch the disk; reports/index.ts writes every file
@@ -16,5 +22,5 @@ export interface Reporter {
   readonly name: string;
   /** every file `render` can give: what a run owns in the report directory, and clears first */
   readonly files: readonly string[];
-  render(result: Result, trace?: readonly TraceEvent[]): ReportFile[];
+  render(result: Result, trace?: readonly TraceEvent[], context?: ReportContext): ReportFile[];
 }

@@ -36,6 +36,8 @@ export const DETECTORS: readonly Detector[] = [
 /** The detectors of a run: subscribe `observe` to the tracer before the burst, `gather` after it. */
 export interface Detection {
   observe(e: TraceEvent): void;
+  /** what the detectors read, also what a report draws (harness/series.ts) */
+  readonly view: RunView;
   gather(): Finding[];
 }
 
@@ -44,6 +46,7 @@ export function startDetection(ctx: DetectContext, detectors: readonly Detector[
   const running: Measurement[] = detectors.map((d) => d.start(ctx));
   const observers = running.filter((m) => m.observe !== undefined);
   return {
+    view,
     observe(e) {
       view.observe(e);
       for (const m of observers) m.observe!(e);
