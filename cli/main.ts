@@ -24,6 +24,7 @@ import { registerCompare } from './compare.js';
 import { registerGate } from './gate.js';
 import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
+import { registerTune } from './tune.js';
 import { registerDriverCommand } from './driver-command.js';
 import { registerInitCommand } from './init.js';
 import { registerProfilesCommand } from './profiles.js';
@@ -166,6 +167,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerGate(program, deps, done);
   registerReport(program, deps, done);
   registerSweep(program, deps, done);
+  registerTune(program, deps, done);
   registerStackCommand(program, deps, (code) => (exitCode = code));
 
   try {
