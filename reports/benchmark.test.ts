@@ -3,7 +3,7 @@ import { benchmark, benchmarkEntries } from './benchmark.js';
 import { sampleResult } from './test-support/sample-result.js';
 
 describe('benchmark reporter', () => {
-  it("gives every stage statistic as a customSmallerIsBetter entry: name, unit, numeric value", () => {
+  it("gives every stage statistic as a customSmallerIsBetter entry: name, unit, numeric value", async () => {
     const entries = benchmarkEntries(sampleResult());
     expect(entries).toHaveLength(6 * 7 + 1);
     for (const e of entries) {
@@ -12,7 +12,7 @@ describe('benchmark reporter', () => {
     }
     expect(entries).toContainEqual({ name: 'sample total p95', unit: 's', value: 38.84 });
     expect(entries.at(-1)).toEqual({ name: 'sample VMs not up', unit: 'VMs', value: 2, extra: '1 failed, 1 timed out of 6' });
-    const [file] = benchmark.render(sampleResult());
+    const [file] = await benchmark.render(sampleResult());
     expect(file!.name).toBe('benchmark.json');
     expect(JSON.parse(file!.content)).toEqual(entries);
   });

@@ -7,6 +7,7 @@ import { json } from './json.js';
 import { junit } from './junit.js';
 import { markdown } from './markdown.js';
 import { benchmark } from './benchmark.js';
+import { html } from './html.js';
 import type { ReportContext, Reporter } from './reporter.js';
 
 export type { ReportContext, ReportFile, Reporter } from './reporter.js';
@@ -17,6 +18,7 @@ export const REPORTERS: Readonly<Record<string, Reporter>> = {
   [markdown.name]: markdown,
   [junit.name]: junit,
   [benchmark.name]: benchmark,
+  [html.name]: html,
 };
 
 /** The trace the run appends as it goes (harness/trace-sink.ts); the type keeps the two names equal. */
@@ -62,7 +64,7 @@ export async function writeReports(
 ): Promise<string[]> {
   const reporters = reportersNamed(options.formats ?? Object.keys(REPORTERS));
   const context: ReportContext = options.baseline ? { baseline: options.baseline } : {};
-  const files = reporters.flatMap((r) => r.render(result, options.trace, context));
+  const files = (await Promise.all(reporters.map((r) => r.render(result, options.trace, context)))).flat();
   await mkdir(dir, { recursive: true });
   const paths: string[] = [];
   for (const file of files) {

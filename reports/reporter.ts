@@ -22,5 +22,5 @@ export interface Reporter {
   readonly name: string;
   /** every file `render` can give: what a run owns in the report directory, and clears first */
   readonly files: readonly string[];
-  render(result: Result, trace?: readonly TraceEvent[], context?: ReportContext): ReportFile[];
+  render(result: Result, trace?: readonly TraceEvent[], context?: ReportContext): ReportFile[] | Promise<ReportFile[]>;
 }
