@@ -31,6 +31,7 @@ import { registerProfilesCommand } from './profiles.js';
 import { registerSchemaCommand } from './schema.js';
 import { registerValidateCommand } from './validate.js';
 import { registerStackCommand } from './stack-command.js';
+import { registerFarmCommand } from './farm.js';
 import { LAUNCH_MODES } from '../harness/launch/index.js';
 import { ProgressLine, type LineOutput } from './progress.js';
 import { renderResult } from './render.js';
@@ -169,6 +170,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerSweep(program, deps, done);
   registerTune(program, deps, done);
   registerStackCommand(program, deps, (code) => (exitCode = code));
+  registerFarmCommand(program, deps, (code) => (exitCode = code));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

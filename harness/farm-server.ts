@@ -19,6 +19,10 @@ export interface FarmServerOptions {
   onNetMsg?: (m: NetMsgCall) => void;
   /** default 0: an ephemeral port */
   port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** routes of a caller's own (a farm shard's), tried first: true when it answered the request */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface FarmServer {
@@ -37,9 +41,9 @@ export interface FarmServer {
 /** Largest body a driver sends: a transfer file of a VM with many disks fits many times over. */
 const MAX_BODY = 1 << 20;
 
-class BadRequest extends Error {}
+export class BadRequest extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -55,7 +59,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function parse(body: string): Record<string, unknown> {
+export function parseJsonBody(body: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -91,7 +95,7 @@ export async function serveFarm(options: FarmServerOptions): Promise<FarmServer>
   };
 
   const route = async (path: string, body: string): Promise<MadReply | undefined> => {
-    const call = parse(body);
+    const call = parseJsonBody(body);
     if (path === '/net-msg') {
       const vmId = call['vmId'];
       const host = call['host'];
@@ -108,6 +112,7 @@ export async function serveFarm(options: FarmServerOptions): Promise<FarmServer>
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (options.routes?.(req, res)) return;
     const path = req.url ?? '';
     if (req.method !== 'POST' || !['/tm', '/vmm', '/im', '/net-msg'].includes(path)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`no ${req.method} ${path} here: POST /tm, /vmm, /im or /net-msg\n`);
@@ -130,11 +135,11 @@ export async function serveFarm(options: FarmServerOptions): Promise<FarmServer>
   const server = createServer({ keepAliveTimeout: 65_000 }, handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
     onConnection: (listener) => void server.on('connection', listener),
     retire: () => void (retired = true),
     close: () =>
