@@ -3,6 +3,7 @@ import { serveFarmShard, parseHostRange } from '../harness/farm-shard.js';
 import { isUserError } from '../harness/errors.js';
 import { ExitCode } from '../harness/result.js';
 import type { CliDeps } from './main.js';
+import { untilSignal } from './signals.js';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -64,19 +65,4 @@ export function registerFarmCommand(program: Command, deps: CliDeps, done: (code
         done(ExitCode.COULD_NOT_RUN);
       }
     });
-}
-
-/** Resolves with the name of the first SIGINT or SIGTERM, and stops listening for them. */
-export function untilSignal(signals: Pick<NodeJS.EventEmitter, 'on' | 'off'>): Promise<string> {
-  return new Promise<string>((resolve) => {
-    const stop = (signal: string) => () => {
-      signals.off('SIGINT', onInt);
-      signals.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = stop('SIGINT');
-    const onTerm = stop('SIGTERM');
-    signals.on('SIGINT', onInt);
-    signals.on('SIGTERM', onTerm);
-  });
 }

@@ -6,6 +6,7 @@ import { loadScenario } from '../harness/scenario.js';
 import { serveStack } from '../harness/stack-service.js';
 import { profileName, scenarioSetting, type ScenarioSetting } from './options.js';
 import type { CliDeps } from './main.js';
+import { untilSignal } from './signals.js';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -83,18 +84,7 @@ async function serve(flags: StackFlags, deps: CliDeps): Promise<number> {
       `  session: ${users ? `oneadmin with the password in ${flags.auth}` : 'oneadmin:oneadmin'}; clock: ${served.scale === 1 ? 'real time' : `scaled:${served.scale}`}; drivers: ${served.drivers}\n` +
       '  Ctrl-C or SIGTERM stops it.\n',
   );
-  const signals = deps.signals ?? process;
-  const how = await new Promise<string>((resolve) => {
-    const stop = (signal: string) => () => {
-      signals.off('SIGINT', onInt);
-      signals.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = stop('SIGINT');
-    const onTerm = stop('SIGTERM');
-    signals.on('SIGINT', onInt);
-    signals.on('SIGTERM', onTerm);
-  });
+  const how = await untilSignal(deps.signals ?? process);
   await served.close();
   deps.stdout.write(`stampede stack: stopped (${how})\n`);
   return ExitCode.OK;
