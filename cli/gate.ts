@@ -74,7 +74,8 @@ async function gate(file: string | undefined, flags: GateFlags, deps: CliDeps): 
   const verdict = judgeGate(head, base);
   const comment = gateMarkdown(head, verdict, { base: flags.baseline ?? '(none)', head: join(flags.out, 'result.json') });
   try {
-    await (deps.writeReports ?? defaultWriteReports)(head, flags.out);
+    // index.html draws the baseline beside this run, stage by stage
+    await (deps.writeReports ?? defaultWriteReports)(head, flags.out, base && flags.baseline !== undefined ? { baseline: { result: base, label: flags.baseline } } : {});
     await mkdir(flags.out, { recursive: true });
     await writeFile(join(flags.out, 'gate.md'), comment);
   } catch (error) {

@@ -6,7 +6,7 @@ import { isUserError } from '../harness/errors.js';
 import { LIMITS } from '../harness/scenario.js';
 import { wallClock, type Clock, type Timer } from '../harness/wall-clock.js';
 import { ExitCode, type Result } from '../harness/result.js';
-import { clearReports, writeReports as defaultWriteReports } from '../reports/index.js';
+import { clearReports, writeReports as defaultWriteReports, type ReportContext } from '../reports/index.js';
 import pkg from '../package.json' with { type: 'json' };
 import {
   DEFAULT_OUT,
@@ -57,7 +57,7 @@ export interface CliDeps {
   stderr: { write(text: string): unknown };
   /** the live line; one on `stdout` with a wall-clock timer unless a test gives another */
   progress?: ProgressLine;
-  writeReports?: (result: Result, dir: string) => Promise<string[]>;
+  writeReports?: (result: Result, dir: string, context?: ReportContext) => Promise<string[]>;
   /** where SIGINT and SIGTERM come from: `process` unless a test gives another */
   signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
   /** the user's working directory (init writes there, validate looks there): process.cwd() unless a test gives another */
