@@ -1,9 +1,9 @@
 /**
  * The harness's own speed, as figures: whole runs through the built CLI (each in its own process,
  * with its process CPU time, run() time and peak RSS), the cost per VM fitted over sizes, and the
- * micro-benchmarks of bench/micro.ts.
+ * micro-benchmarks of bench/micro.ts, and rendering the nightly run's reports (bench/report.ts).
  *
- *   npm run bench                          nightly, opennebula-4.4, 100k, fit, micro
+ *   npm run bench                          nightly, opennebula-4.4, 100k, fit, micro, report
  *   npm run bench -- nightly micro         only the named ones (1m only when named: minutes, GiBs)
  *   npm run bench -- --compare f64ed81     each figure beside the same figure of another commit
  *   npm run bench -- --rounds 3            each whole run that many times, the median kept
@@ -25,6 +25,7 @@ import type { Result } from '../harness/result.js';
 const root = new URL('..', import.meta.url).pathname;
 const probe = join(root, 'bench/cpu-probe.cjs');
 const micro = join(root, 'bench/micro.ts');
+const reportBenchFile = join(root, 'bench/report.ts');
 
 interface Build {
   label: string;
@@ -42,7 +43,9 @@ const SCENARIOS: Record<string, string | undefined> = {
 const NODE_FLAGS: Record<string, string[]> = { '1m': ['--max-old-space-size=7680'] };
 /** Sizes the cost per VM is fitted over, 32 VMs per host as the nightly packs them. */
 const FIT_SIZES = [512, 4096, 16_384, 50_000, 100_000];
-const DEFAULT = ['nightly', 'opennebula-4.4', '100k', 'fit', 'micro'];
+const DEFAULT = ['nightly', 'opennebula-4.4', '100k', 'fit', 'micro', 'report'];
+/** Benches that are not a whole run of a scenario. */
+const OTHERS = ['fit', 'micro', 'report'];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -50,8 +53,8 @@ const { values, positionals } = parseArgs({
 });
 const wanted = positionals.length > 0 ? positionals : DEFAULT;
 for (const name of wanted) {
-  if (!(name in SCENARIOS) && name !== 'fit' && name !== 'micro') {
-    fail(`unknown bench "${name}"; known: ${[...Object.keys(SCENARIOS), 'fit', 'micro'].join(', ')}`);
+  if (!(name in SCENARIOS) && !OTHERS.includes(name)) {
+    fail(`unknown bench "${name}"; known: ${[...Object.keys(SCENARIOS), ...OTHERS].join(', ')}`);
   }
 }
 const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
@@ -84,6 +87,7 @@ function note(figure: string, unit: string, build: string, value: number): void 
 
 for (const name of wanted) {
   if (name === 'micro') microBench();
+  else if (name === 'report') reportBench();
   else if (name === 'fit') fitBench();
   else {
     const vms = scenarioVms(SCENARIOS[name]);
@@ -161,6 +165,21 @@ function microBench(): void {
       const lines = child.stdout.trim().split('\n');
       for (const { name, ms } of JSON.parse(lines.at(-1)!) as Array<{ name: string; ms: number }>) note(name, 'ms', build.label, ms);
       console.log(`  micro-benchmarks, round ${r + 1}, ${build.label}: done`);
+    }
+  }
+}
+
+/** bench/report.ts in a process of its own per build: the 512-VM report's render time (cold and warm) and size. */
+function reportBench(): void {
+  const n = rounds ?? 3;
+  for (let r = 0; r < n; r += 1) {
+    for (const build of builds) {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', reportBenchFile, '--root', build.root, '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20 });
+      if (child.status !== 0) fail(`report bench (${build.label}) failed:\n${child.stderr}`);
+      for (const { name, unit, value } of JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Array<{ name: string; unit: string; value: number }>) {
+        note(name, unit, build.label, value);
+      }
+      console.log(`  report, round ${r + 1}, ${build.label}: done`);
     }
   }
 }
