@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 
 async function stampede(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return stampedeOn({ isTTY: false }, ...argv);
+}
+
+async function stampedeOn(terminal: { isTTY: boolean }, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(argv, {
@@ -10,7 +14,7 @@ async function stampede(...argv: string[]): Promise<{ code: number; stdout: stri
       throw new Error('tune runs the scenario itself');
     },
     stdout: { isTTY: false, write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
+    stderr: { ...terminal, write: (s: string) => err.push(s) } as { write(s: string): unknown },
     signals: new EventEmitter(),
   });
   return { code, stdout: out.join(''), stderr: err.join('') };
@@ -25,7 +29,7 @@ describe('stampede tune', () => {
     [['--knob', 'pathologies.vmm-host-lock=true,false'], /a defect of the code, not a setting/],
     [[], /^stampede: tune needs at least one --knob PATH=RANGE/],
     [['--knob', 'tm.threads=1..64', '--objective', 'total p96'], /^stampede: --objective takes a stage and a statistic/],
-    [['--knob', 'tm.threads=1..64', '--runs', '3'], /^stampede: --runs 3 is too few: 1 knob over 1 seed take at least 5 runs/],
+    [['--knob', 'tm.threads=1..64', '--runs', '3'], /^stampede: --runs 3 is too few: 1 knob over 1 seed take at least 6 runs/],
   ])('%s: exit 2 with one line', async (args, message) => {
     const r = await stampede('tune', ...SMALL, ...args);
     expect(r.code).toBe(2);
@@ -44,6 +48,13 @@ describe('stampede tune', () => {
     expect(r.stdout).toContain("again in stampede: stampede run --vms 16 --hosts 2 --set 'profile={extends: opennebula-4.4, scheduler: {SCHED_INTERVAL: ");
     // the budgets still fail with 4.4's pathologies on: exit 1, as a run would
     expect(r.code).toBe(1);
+  });
+
+  it('draws a progress line on a terminal\'s stderr, and wipes it before the answer', async () => {
+    const r = await stampedeOn({ isTTY: true }, 'tune', ...SMALL, '--knob', 'scheduler.SCHED_INTERVAL=1s..30s', '--runs', '8');
+    expect(r.stderr).toMatch(/^\r\x1b\[2Ktune: 1\/8 runs \| best total p95 [\d.]+ s\r\x1b\[2Ktune: 2\/8 runs/);
+    expect(r.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    expect(r.stdout).toMatch(/^Tuned total p95/);
   });
 
   it('--json gives the whole tuning, its configuration included', async () => {

@@ -15,7 +15,8 @@
  *     stack is already tuned for this workload;
  *   - the knobs that spend something (threads, connections, dispatches) give each configuration
  *     its resources, and the answer is the Pareto front of objective against them;
- *   - sensitivity: from the best configuration, each knob alone moved to the ends of its range.
+ *   - sensitivity: from the best configuration, each knob alone moved to the ends of its range;
+ *     the recommendation leaves the knobs within the noise where they started.
  */
 import { UserError, didYouMean } from '../errors.js';
 import type { Result } from '../result.js';
@@ -88,7 +89,11 @@ export interface Tuning {
   start: Candidate;
   /** the best configuration found by the ranking (budgets first, then objective) */
   best: Candidate;
-  /** what tune recommends: the cheapest configuration within the noise of the best; the start when nothing gains */
+  /**
+   * what tune recommends: the cheapest configuration within the noise of the best, with the knobs
+   * whose sensitivity is within the noise back at their starting values when a run confirms it
+   * stays within the noise; the start when nothing gains
+   */
   recommended: Candidate;
   /** best's objective below start's, seconds (negative: worse) */
   gain: number | null;
@@ -122,11 +127,16 @@ export interface TuneOptions {
 
 /** The fewest runs a tune of `knobs` knobs over `seeds` seeds takes: start, a first look, sensitivity. */
 export function fewestRuns(dims: readonly Dimension[], seeds: number): number {
-  return seeds * (2 + dims.length + sensitivityRuns(dims));
+  return seeds * (2 + dims.length + reserved(dims));
 }
 
-function sensitivityRuns(dims: readonly Dimension[]): number {
-  return dims.reduce((n, d) => n + sensitivityValues(d).length, 0);
+/** Configurations kept for after the search: each knob's sensitivity, and the recommendation's check. */
+function reserved(dims: readonly Dimension[]): number {
+  return dims.reduce((n, d) => n + sensitivityValues(d).length, 0) + 1;
+}
+
+function dimOf(dims: readonly Dimension[], path: string): Dimension {
+  return dims.find((d) => d.knob.path === path)!;
 }
 
 /** The values a knob is tried at for its sensitivity: its range's ends, or every listed value. */
@@ -176,7 +186,7 @@ export async function tune(resolved: ResolvedScenario, options: TuneOptions): Pr
   const noise = Math.max(MIN_GAIN_S, start.spread);
   const startAt = dims.map((d) => positionOf(d, startValues[d.knob.path]!));
   const inSpace = startAt.every((u) => u !== undefined);
-  const configurations = Math.floor(options.runs / seeds.length) - sensitivityRuns(dims);
+  const configurations = Math.floor(options.runs / seeds.length) - reserved(dims);
   const outcome = await STRATEGIES[options.strategy ?? 'compass']({
     dims: dims.length,
     budget: inSpace ? configurations : configurations - 1,
@@ -209,6 +219,18 @@ export async function tune(resolved: ResolvedScenario, options: TuneOptions): Pr
   const holdsMore = winner.failedBudgets.length === 0 && start.failedBudgets.length > 0;
   const improved = holdsMore || (gain !== null && gain > noise) || (start.objective === null && winner.objective !== null);
   const front = paretoFront(candidates, start, winner, noise);
+  let recommended = improved ? (front.at(-1) ?? winner) : start;
+  if (improved) {
+    // change only what matters: the knobs within the noise go back to where they started, if a
+    // run confirms the configuration stays within the noise of the best
+    const plain = { ...recommended.values };
+    for (const s of sensitivity) if (!s.matters && s.effect !== null && positionOf(dimOf(dims, s.knob), startValues[s.knob]!) !== undefined) plain[s.knob] = startValues[s.knob]!;
+    const known = cache.get(JSON.stringify(plain));
+    if (known || (spent + seeds.length <= options.runs && !options.signal?.aborted)) {
+      const c = known ?? (await evaluate(plain));
+      if (c.objective !== null && winner.objective !== null && c.objective <= winner.objective + noise && c.failedBudgets.length <= recommended.failedBudgets.length) recommended = c;
+    }
+  }
   return {
     objective,
     seeds,
@@ -216,7 +238,7 @@ export async function tune(resolved: ResolvedScenario, options: TuneOptions): Pr
     stopped: outcome.stopped,
     start,
     best: winner,
-    recommended: improved ? front.at(-1) ?? winner : start,
+    recommended,
     gain,
     noise,
     verdict: improved ? 'improved' : 'already tuned',
