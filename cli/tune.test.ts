@@ -29,6 +29,7 @@ describe('stampede tune', () => {
     [['--knob', 'pathologies.vmm-host-lock=true,false'], /a defect of the code, not a setting/],
     [[], /^stampede: tune needs at least one --knob PATH=RANGE/],
     [['--knob', 'tm.threads=1..64', '--objective', 'total p96'], /^stampede: --objective takes a stage and a statistic/],
+    [['--knob', 'tm.threads=1..64', '--set', 'launch=process'], /^stampede: tune searches the reference stack in virtual time, embedded; the scenario launches it as "process"/],
     [['--knob', 'tm.threads=1..64', '--runs', '3'], /^stampede: --runs 3 is too few: 1 knob over 1 seed take at least 6 runs/],
   ])('%s: exit 2 with one line', async (args, message) => {
     const r = await stampede('tune', ...SMALL, ...args);

@@ -21,8 +21,10 @@ the scenario's workload, hosts and pathologies as they are: a user can change co
 code. Each configuration tried is run once per seed and judged on the pooled sample; the
 scenario's budgets are constraints. A gain counts only beyond the seed spread.
 
+Always in virtual time, with the reference stack embedded.
+
 Knobs (--knob PATH=RANGE, repeatable; a range lo..hi, or a list a,b,c):
-  ${KNOBS.map((k) => k.path).join(', ')}
+${knobList()}
 
 Examples:
   $ stampede tune --profile opennebula-4.4 --set load.mode=serial \\
@@ -35,6 +37,16 @@ Exit codes:
   1  it fails a budget (the best tune found still does)
   2  stampede could not run (bad knob, range, objective or scenario)
 `;
+
+/** The knobs, a line per group: `  scheduler: SCHED_INTERVAL, MAX_VM, ...`. */
+function knobList(): string {
+  const groups = new Map<string, string[]>();
+  for (const k of KNOBS) {
+    const [group, key] = k.path.split('.') as [string, string];
+    groups.set(group, [...(groups.get(group) ?? []), key]);
+  }
+  return [...groups].map(([g, keys]) => `  ${g}.${keys.length > 1 ? `{${keys.join(', ')}}` : keys[0]}`).join('\n');
+}
 
 interface TuneFlags {
   knob?: Dimension[];

@@ -157,6 +157,9 @@ export async function tune(resolved: ResolvedScenario, options: TuneOptions): Pr
       `--runs ${options.runs} is too few: ${dims.length} knob${dims.length === 1 ? '' : 's'} over ${seeds.length} seed${seeds.length === 1 ? '' : 's'} take at least ${least} runs (the start, a first look at each knob and its sensitivity)`,
     );
   }
+  if (resolved.launch.mode !== 'embedded') {
+    throw new UserError(`tune searches the reference stack in virtual time, embedded; the scenario launches it as "${resolved.launch.mode}", where a configuration cannot be changed per run`);
+  }
   const runConfiguration = options.runConfiguration ?? ((r: ResolvedScenario) => runSeeds(r));
   const tuned = new Set(dims.map((d) => d.knob.path));
   const base = resolved.profile;
@@ -170,7 +173,8 @@ export async function tune(resolved: ResolvedScenario, options: TuneOptions): Pr
     const seen = cache.get(key);
     if (seen) return seen;
     const profile = withKnobs(base, new Map(Object.entries(values)));
-    const result = await runConfiguration({ ...resolved, profile, seeds, scenario: { ...resolved.scenario, seed: seeds[0]! } });
+    // always virtual time: a scaled clock would make every run take its emulated minutes
+    const result = await runConfiguration({ ...resolved, profile, seeds, clock: { kind: 'virtual' }, scenario: { ...resolved.scenario, seed: seeds[0]!, clock: 'virtual' } });
     spent += seeds.length;
     const c = candidate(result, values, objective, resourcesOf(profile, tuned), candidates.length);
     cache.set(key, c);
