@@ -59,6 +59,8 @@ function spec(body: Record<string, unknown>): TopLevelSpec {
 }
 
 const secondsAxis = (title: string) => ({ title, format: ',.1~f' });
+/** Counts of VMs or actions: whole numbers only on the axis. */
+const COUNT_AXIS = (title: string) => ({ title, format: ',d', tickMinStep: 1 });
 
 /** Every chart the Result has data for, in reading order. */
 export function chartsOf(result: Result, baseline?: { result: Result; label: string }): Chart[] {
@@ -116,7 +118,16 @@ function deployCdf(result: Result, s: RunSeries): Chart {
   values.unshift({ s: 0, f: 0 });
   const budgets = result.budgets
     .filter((v) => v.stage === 'total' && v.unit === 's')
-    .map((v) => ({ x: v.threshold, label: `${v.expression} ${v.pass ? 'held' : 'failed'}`, pass: v.pass }));
+    .map((v) => ({ x: v.threshold, label: v.expression, pass: v.pass }))
+    .sort((a, b) => a.x - b.x);
+  // a budget whose line stands within 2% of the axis of the previous one shares its label, so none is written over another
+  const span = Math.max(totals.at(-1) ?? 0, ...budgets.map((b) => b.x)) || 1;
+  const labels: Array<{ x: number; label: string; pass: boolean }> = [];
+  budgets.forEach((b, i) => {
+    const last = labels.at(-1);
+    if (last && b.x - budgets[i - 1]!.x < 0.02 * span) Object.assign(last, { label: `${last.label}; ${b.label}`, pass: last.pass && b.pass });
+    else labels.push({ ...b });
+  });
   const layers: unknown[] = [
     {
       data: { values },
@@ -133,13 +144,13 @@ function deployCdf(result: Result, s: RunSeries): Chart {
       { data: { values: budgets }, mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative' }, color } },
       {
         // each label along its line, reading upwards from the bottom
-        data: { values: budgets },
-        mark: { type: 'text', angle: 270, align: 'left', baseline: 'bottom', dx: 6, dy: -3, fontSize: 11 },
+        data: { values: labels },
+        mark: { type: 'text', angle: 270, align: 'left', baseline: 'bottom', dx: 6, dy: -3, fontSize: 11, limit: 225 },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { datum: 0 }, text: { field: 'label' }, color },
       },
     );
   }
-  const lines = budgets.length === 0 ? ' The scenario has no budget on total in seconds.' : ' Dashed lines: the budgets on total (red when failed).';
+  const lines = budgets.length === 0 ? ' The scenario has no budget on total in seconds.' : ' Dashed lines: the budgets on total, red when failed, grey when held.';
   return {
     id: 'deploy-cdf',
     title: 'How long a deploy took: the distribution',
@@ -181,7 +192,7 @@ function phasesOverTime(result: Result, s: RunSeries): Chart {
       mark: { type: 'area', interpolate: 'step-after' },
       encoding: {
         x: timeX(result, s),
-        y: { field: 'n', type: 'quantitative', stack: 'zero', title: 'VMs' },
+        y: { field: 'n', type: 'quantitative', stack: 'zero', axis: COUNT_AXIS('VMs') },
         color: { field: 'phase', type: 'nominal', title: null, scale: { domain: [...shown].reverse(), range: [...shown].reverse().map((p) => PHASE_COLORS[p]) } },
         order: { field: 'k', type: 'quantitative' },
       },
@@ -208,7 +219,7 @@ function inFlight(result: Result, s: RunSeries): Chart {
       mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
       encoding: {
         x: timeX(result, s),
-        y: { field: 'n', type: 'quantitative', title: 'actions in flight' },
+        y: { field: 'n', type: 'quantitative', axis: COUNT_AXIS('actions in flight') },
         color: { field: 'kind', type: 'nominal', title: null, ...KIND_COLORS },
       },
     }),
@@ -236,7 +247,7 @@ function busiestHosts(result: Result, s: RunSeries): Chart {
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
         encoding: {
           x: timeX(result, s),
-          y: { field: 'n', type: 'quantitative', title: 'in flight' },
+          y: { field: 'n', type: 'quantitative', axis: COUNT_AXIS('in flight') },
           color: { field: 'kind', type: 'nominal', title: null, ...KIND_COLORS },
         },
       },
@@ -268,7 +279,7 @@ function hostHeatmap(result: Result, s: RunSeries): Chart {
         x: { ...timeX(result, s), field: 't0' },
         x2: { field: 't1' },
         y: { field: 'host', type: 'ordinal', title: null, sort: heat.hosts, scale: { domain: heat.hosts } },
-        color: { field: 'n', type: 'quantitative', title: 'in flight', scale: { scheme: 'orangered', domainMin: 0 } },
+        color: { field: 'n', type: 'quantitative', title: 'in flight', scale: { scheme: 'orangered', domainMin: 0 }, legend: { format: 'd', tickMinStep: 1 } },
       },
     }),
   };

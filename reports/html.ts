@@ -47,8 +47,11 @@ function verdicts(result: Result, context: ReportContext): string {
   if (result.interrupted) {
     items.push(li('fail', `The run was interrupted by ${result.interrupted.signal}: VMs still on their way count as cut off, and the figures are partial.`));
   }
-  for (const f of result.findings) items.push(li('fail', `<strong>${esc(f.pathology)}</strong> (${esc(f.stage)}): ${esc(f.evidence)}`));
-  for (const v of result.budgets) items.push(li(v.pass ? 'pass' : 'fail', `${esc(sentence(verdictSentence(v)))}`));
+  for (const f of result.findings) items.push(li('fail', `<strong>${esc(f.pathology)}</strong> (${esc(f.stage)}): ${esc(sentence(f.evidence))}`));
+  // what failed first, then what held, each in the scenario's order
+  for (const pass of [false, true]) {
+    for (const v of result.budgets.filter((b) => b.pass === pass)) items.push(li(pass ? 'pass' : 'fail', esc(sentence(verdictSentence(v)))));
+  }
   if (result.budgets.length === 0) items.push(li('note', 'The scenario sets no budgets: nothing was judged.'));
   if (result.findings.length === 0) items.push(li('pass', 'No detector named a pathology.'));
   const notUp = result.vms.failed + result.vms.timedOut;
