@@ -12,6 +12,7 @@ import type { HostPool, VmPool } from './pools.js';
 import { ctime, epochSeconds, type HostRecord, type VmRecord } from './records.js';
 import type { TransferManager } from './transfer-manager.js';
 import type { VirtualMachineManager } from './vm-manager.js';
+import type { Handoffs } from './handoff.js';
 import { SYSTEM_DS_ID, SYSTEM_DS_TM_MAD } from './image-catalog.js';
 
 const FAILURE_STATES: ReadonlySet<number> = new Set([
@@ -26,6 +27,8 @@ export interface LifecycleDeps {
   hosts: HostPool;
   tm: TransferManager;
   vmm: VirtualMachineManager;
+  /** the hand-offs between components on the deploy path (handoff.ts) */
+  handoffs: Handoffs;
 }
 
 export class Lifecycle {
@@ -70,7 +73,10 @@ export class Lifecycle {
     vm.template = setSingle(vm.template, 'TM_MAD_SYSTEM', SYSTEM_DS_TM_MAD);
     this.setState(vm, VmState.ACTIVE, LcmState.PROLOG);
     this.deps.hosts.addCapacity(host, vm);
-    this.track(this.deps.tm.prolog(vm, host.name), (reply) => this.prologDone(vm, reply));
+    this.track(
+      this.deps.handoffs.pass('tm', () => this.deps.tm.prolog(vm, host.name)),
+      (reply) => this.afterLcm(() => this.prologDone(vm, reply)),
+    );
     return undefined;
   }
 
@@ -111,7 +117,10 @@ export class Lifecycle {
     // RSTIME is stamped when BOOT starts, not when the VM reaches RUNNING, as oned does
     record.rstime = now;
     this.setState(vm, VmState.ACTIVE, LcmState.BOOT);
-    this.track(this.deps.vmm.deploy(vm, record.hostname), (r) => this.deployDone(vm, r));
+    this.track(
+      this.deps.handoffs.pass('vmm', () => this.deps.vmm.deploy(vm, record.hostname)),
+      (r) => this.afterLcm(() => this.deployDone(vm, r)),
+    );
   }
 
   private deployDone(vm: VmRecord, reply: MadReply): void {
@@ -188,6 +197,14 @@ export class Lifecycle {
     if (!hasDetail && !always) return;
     const message = hasDetail ? `${what}: ${detail}` : what;
     vm.userTemplate = setSingle(vm.userTemplate, 'ERROR', `${ctime(this.deps.clock.epochMs())}: ${message}`);
+  }
+
+  /** A driver's reply on the deploy path is the LCM's to take: `then` runs once it has (counted in flight meanwhile). */
+  private afterLcm(then: () => void): void {
+    this.inFlight += 1;
+    void this.deps.handoffs.pass('lcm', then).finally(() => {
+      this.inFlight -= 1;
+    });
   }
 
   private track(action: Promise<MadReply>, then: (reply: MadReply) => void): void {

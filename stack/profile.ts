@@ -20,7 +20,7 @@ export const PATHOLOGY_DESCRIPTIONS: Record<Pathology, string> = {
   'sched-ignores-max-host': 'the scheduler dispatches at most one VM per host per interval, whatever MAX_HOST says',
   'vmm-host-lock': 'VMM actions for the same host are serialized by a lock',
   'vertical-pipeline':
-    'each component is a single consumer thread between queues: at most one TM and one VMM action in flight',
+    'each head-node component is a single consumer thread between queues: a burst\'s hand-offs (transfer file, reply, deployment file) wait for one another',
   'ssh-per-action': 'drivers are launched with transport ssh: every action opens a new connection',
   'direct-io': 'disks are handed to the VMM with cache=none, bypassing the host page cache',
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LcmState, VmState } from '../opennebula/states.js';
 import type { VmmRequest } from '../opennebula/driver.js';
 import { getSingle } from '../opennebula/template.js';
+import { HANDOFF_MS } from './handoff.js';
 import { ReferenceStack } from './reference-stack.js';
 import { SMALL_VM, stackFixture, type FixtureOptions } from './test-support/stack-fixture.js';
 
@@ -57,11 +58,11 @@ describe('ReferenceStack pathologies in the driver ARGUMENTS', () => {
   it('launches the drivers with their thread counts, and the VMM with -p unless vmm-host-lock', () => {
     expect(launched({ ...clean, tm: { threads: 5 }, vmm: { threads: 3 }, im: { threads: 7 } })).toEqual([{ tm: '-t 5', vmm: '-t 3 -p', im: '-t 7' }]);
     expect(launched({ ...clean, pathologies: { 'vmm-host-lock': true } })[0]!.vmm).toBe('-t 32');
-    expect(launched('opennebula-4.4')).toEqual([{ tm: '-t 1 --transport ssh', vmm: '-t 1 --transport ssh', im: '-t 15 --transport ssh' }]);
+    expect(launched('opennebula-4.4')).toEqual([{ tm: '-t 15 --transport ssh', vmm: '-t 10 --transport ssh', im: '-t 15 --transport ssh' }]);
   });
 
-  it('vertical-pipeline gives the TM and the VMM one thread each, whatever their threads', () => {
-    expect(launched({ ...clean, pathologies: { 'vertical-pipeline': true } })).toEqual([{ tm: '-t 1', vmm: '-t 1 -p', im: '-t 32' }]);
+  it('vertical-pipeline leaves the drivers their threads: it lives in the head node\'s hand-offs', () => {
+    expect(launched({ ...clean, pathologies: { 'vertical-pipeline': true } })).toEqual([{ tm: '-t 128', vmm: '-t 32 -p', im: '-t 32' }]);
   });
 
   it('ssh-per-action launches every driver with transport ssh; otherwise persistent (the default)', () => {
@@ -141,8 +142,8 @@ describe('ReferenceStack deploy and terminate path', () => {
     const transfer = f.drivers.of('tm', 'TRANSFER')[0]!;
     expect(transfer.detail).toMatchObject({ vmId: 0, op: 'prolog' });
     const deploy = f.drivers.of('vmm', 'DEPLOY')[0]!;
-    // the VMM hears of the VM only once the prolog succeeded
-    expect(deploy.start).toBe(transfer.end);
+    // the VMM hears of the VM only once the prolog succeeded, the LCM took the reply and the VM Manager sent the DEPLOY
+    expect(deploy.start).toBeCloseTo(transfer.end + HANDOFF_MS.lcm + HANDOFF_MS.vmm, 6);
     expect(deploy.detail).toMatchObject({ host: 'host00', deployId: '', vm: { id: 0, cpu: 0.25, vcpu: 1, memoryMiB: 512 } });
   });
 

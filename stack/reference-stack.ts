@@ -11,7 +11,7 @@
  * Where each pathology lives:
  *   sched-ignores-max-host  Scheduler: one VM per host per cycle          (scheduler.ts)
  *   vmm-host-lock           VMM driver without -p: one action per host     (here, its ARGUMENTS)
- *   vertical-pipeline       TM and VMM drivers with -t 1                   (here, their ARGUMENTS)
+ *   vertical-pipeline       one thread per component for the hand-offs     (handoff.ts)
  *   ssh-per-action          drivers launched with --transport ssh          (here, their ARGUMENTS)
  *   direct-io               disks handed to the VMM with cache 'none'      (vm-manager.ts)
  */
@@ -29,6 +29,7 @@ import { vmMethods } from './api-vm.js';
 import type { HeadNode } from './head-node.js';
 import { DEFAULT_IMAGES, ImageCatalog } from './image-catalog.js';
 import { InformationManager } from './information-manager.js';
+import { Handoffs } from './handoff.js';
 import { Lifecycle } from './lifecycle.js';
 import type { HostShare } from './placement.js';
 import { HostPool, TemplatePool, VmPool } from './pools.js';
@@ -85,6 +86,7 @@ export class ReferenceStack {
       hosts,
       tm: new TransferManager(this.drivers.tm, options.frontend ?? 'frontend'),
       vmm: new VirtualMachineManager(this.drivers.vmm, on['direct-io'] ? 'none' : 'default'),
+      handoffs: new Handoffs(clock, on['vertical-pipeline']),
     });
     this.node = {
       clock,
@@ -157,16 +159,15 @@ export class ReferenceStack {
 
 /**
  * Each driver's ARGUMENTS as the profile implies them, what oned.conf would say: the driver
- * threads (`-t`; one with `vertical-pipeline`), `-p` on the VMM unless `vmm-host-lock`, and the
- * transport (`ssh-per-action`). The drivers run their own pools; the head node only sends.
+ * threads (`-t`), `-p` on the VMM unless `vmm-host-lock`, and the transport (`ssh-per-action`).
+ * The drivers run their own pools; the head node only sends.
  */
 export function madArguments(profile: StackProfile): MadArguments {
   const on = profile.pathologies;
   const transport = on['ssh-per-action'] ? 'ssh' : 'persistent';
-  const threads = (n: number): number => (on['vertical-pipeline'] ? 1 : n);
   return {
-    tm: formatDriverArguments({ threads: threads(profile.tm.threads), parallel: false, transport }),
-    vmm: formatDriverArguments({ threads: threads(profile.vmm.threads), parallel: !on['vmm-host-lock'], transport }),
+    tm: formatDriverArguments({ threads: profile.tm.threads, parallel: false, transport }),
+    vmm: formatDriverArguments({ threads: profile.vmm.threads, parallel: !on['vmm-host-lock'], transport }),
     im: formatDriverArguments({ threads: profile.im.threads, parallel: false, transport }),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The Virtual Machine Manager: turns a VM into what the VMM driver is handed (the deployment
  * file's disks and sizes) and sends it DEPLOY / SHUTDOWN / CANCEL. The driver's own workers are
- * where `vmm-host-lock` and `vertical-pipeline` live (its ARGUMENTS, see reference-stack.ts);
+ * where `vmm-host-lock` lives (its ARGUMENTS, see reference-stack.ts);
  * the disk cache is where `direct-io` does.
  */
 import type { DeploymentDisk, DeploymentVm, MadReply, VirtualMachineDriver, VmmAction } from '../opennebula/driver.js';

@@ -57,7 +57,8 @@ export const CATALOG: readonly CatalogCase[] = [
 /**
  * The study's stack: opennebula-4.4 with its client of the time (serial submits). It contains
  * five pathologies the trace can show; `vmm-host-lock` is there too but cannot be seen: with
- * `vertical-pipeline` one VMM action runs at a time over the whole farm, so no host could overlap.
+ * MAX_HOST 1 (and `sched-ignores-max-host`) the scheduler sends each host one VM per 30 s cycle,
+ * far fewer than a DEPLOY takes, so no host ever has two to serialize.
  */
 export const OPENNEBULA_4_4_CASE: CatalogCase = {
   name: 'opennebula-4.4',

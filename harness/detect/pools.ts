@@ -88,20 +88,3 @@ function computePoolQueue(view: RunView, kind: 'TM' | 'VMM'): PoolQueue {
 export function pinned(q: PoolQueue): boolean {
   return q.pinnedShare >= 0.8 && q.waitingAtCap > q.cap && q.waitingMs >= 2000 && q.cap < q.hosts;
 }
-
-/**
- * Every component a single consumer: the TM and the VMM never ran more than 1 action at once over
- * 2 or more hosts, VMs queued for each (2 or more at once), and at least one of them was pinned.
- * (A scheduler that throttles dispatch can leave the TM idle between cycles: it is still one
- * thread when it works.)
- */
-export function singleConsumers(tm: PoolQueue, vmm: PoolQueue): boolean {
-  return (
-    tm.cap === 1 &&
-    vmm.cap === 1 &&
-    Math.max(tm.hosts, vmm.hosts) >= 2 &&
-    tm.maxWaiting >= 2 &&
-    vmm.maxWaiting >= 2 &&
-    (pinned(tm) || pinned(vmm))
-  );
-}

@@ -1,12 +1,12 @@
 import type { Finding } from '../result.js';
 import { sec } from './measure.js';
-import { pinned, poolQueue, singleConsumers, type PoolQueue } from './pools.js';
+import { pinned, poolQueue, type PoolQueue } from './pools.js';
 import type { Detector } from './types.js';
 
 /**
  * A thread pool too small for the farm: TM or VMM actions in flight plateau at a fixed number over
  * the whole farm while more VMs wait (thresholds in pools.ts). Names the number: 1 is a global
- * lock. When both drivers sit at 1, the vertical-pipeline detector names that instead.
+ * lock.
  */
 export const threadPoolCap: Detector = {
   name: 'thread-pool-cap',
@@ -14,10 +14,7 @@ export const threadPoolCap: Detector = {
   summary: 'names a TM or VMM thread pool smaller than the farm: actions in flight pinned at one number (1: a global lock) while more VMs wait and hosts sit idle',
   start: () => ({
     gather(view) {
-      const tm = poolQueue(view, 'TM');
-      const vmm = poolQueue(view, 'VMM');
-      if (singleConsumers(tm, vmm)) return []; // vertical-pipeline's
-      return [tm, vmm].filter(pinned).map(finding);
+      return [poolQueue(view, 'TM'), poolQueue(view, 'VMM')].filter(pinned).map(finding);
     },
   }),
 };

@@ -1,22 +1,34 @@
-import { sec } from './measure.js';
-import { pinned, poolQueue, singleConsumers } from './pools.js';
+import { quantile, sec } from './measure.js';
+import { poolQueue, type PoolQueue } from './pools.js';
+import type { Interval } from './view.js';
 import type { Detector } from './types.js';
 
 /**
- * `vertical-pipeline`: each component is a single consumer thread between queues. Both the TM and
- * the VMM ran exactly one action at a time over the whole farm while VMs queued for each (the
- * thresholds of pools.ts, at a cap of 1 for both): every hand-off waits for the one consumer.
+ * `vertical-pipeline`: each head-node component is a single consumer thread between queues, so
+ * the hand-offs of a burst (the transfer file, the reply, the deployment file) are served one at
+ * a time. The drivers keep their pools, so actions overlap; what gives the one thread away is the
+ * spacing of their arrivals: neither the TM's prologs nor the VMM's DEPLOYs ever reached their
+ * driver within 10 ms of one another (one hand-off's service time at least), over 32 or more
+ * each, while each driver ran 2 or more at once and VMs queued for both. With one worker per
+ * hand-off, DEPLOYs follow the prologs' random ends and some always arrive together; a thread
+ * pool that is too small keeps its actions from overlapping instead (thread-pool-cap).
  * The stage named is the one where VMs waited longest.
  */
+const MIN_ARRIVALS = 32;
+const MIN_GAP_MS = 10;
+
 export const verticalPipeline: Detector = {
   name: 'vertical-pipeline',
   names: ['vertical-pipeline'],
-  summary: 'names vertical-pipeline: TM and VMM each run one action at a time over the whole farm while VMs queue for both',
+  summary:
+    "names vertical-pipeline: the TM's prologs and the VMM's DEPLOYs each reached their driver one at a time, never within 10 ms of one another, though the drivers ran several at once",
   start: () => ({
     gather(view) {
       const tm = poolQueue(view, 'TM');
       const vmm = poolQueue(view, 'VMM');
-      if (!singleConsumers(tm, vmm)) return [];
+      const tmGaps = arrivalGaps(view.intervals.tm.filter((i) => i.action === 'prolog'));
+      const vmmGaps = arrivalGaps(view.intervals.vmm.filter((i) => i.action === 'DEPLOY'));
+      if (!handedOnOneByOne(tm, tmGaps) || !handedOnOneByOne(vmm, vmmGaps)) return [];
       const worse = vmm.waitingMs >= tm.waitingMs ? vmm : tm;
       return [
         {
@@ -25,11 +37,24 @@ export const verticalPipeline: Detector = {
           stage: worse.stage,
           hosts: [],
           evidence:
-            `the TM and the VMM each handled one action at a time over ${Math.max(tm.hosts, vmm.hosts)} hosts (max 1 in flight) ` +
-            `while up to ${tm.maxWaiting} VMs queued for the TM (PENDING-PROLOG, ${sec(tm.waitingMs)}) and up to ${vmm.maxWaiting} for the VMM ` +
-            `(PROLOG-BOOT, ${sec(vmm.waitingMs)}): single-consumer stages, hand-offs queue`,
+            `${tmGaps.length + 1} prologs reached the TM and ${vmmGaps.length + 1} DEPLOYs the VMM one at a time, never within ` +
+            `${ms(Math.min(...tmGaps))} and ${ms(Math.min(...vmmGaps))} of one another (median ${ms(quantile(tmGaps, 0.5))} and ${ms(quantile(vmmGaps, 0.5))}), ` +
+            `though the drivers ran up to ${tm.cap} and ${vmm.cap} at once and up to ${tm.maxWaiting} VMs waited in PENDING-PROLOG (${sec(tm.waitingMs)}) ` +
+            `and ${vmm.maxWaiting} in PROLOG-BOOT (${sec(vmm.waitingMs)}): one thread per component hands every VM on`,
         },
       ];
     },
   }),
 };
+
+/** Gaps between consecutive arrivals at a driver, ms, in time order. */
+function arrivalGaps(actions: readonly Interval[]): number[] {
+  const starts = actions.map((a) => a.start).sort((a, b) => a - b);
+  return starts.slice(1).map((t, i) => t - starts[i]!);
+}
+
+function handedOnOneByOne(q: PoolQueue, gaps: readonly number[]): boolean {
+  return gaps.length + 1 >= MIN_ARRIVALS && Math.min(...gaps) >= MIN_GAP_MS && q.cap >= 2 && q.maxWaiting >= 2;
+}
+
+const ms = (v: number): string => `${Math.round(v)} ms`;
