@@ -22,6 +22,8 @@ export interface FarmCoreParts {
   store: SharedResource;
   headNode: SharedResource;
   instrument: FarmInstrument;
+  /** one nfsd request's service, ms (the store's `requestMs`) */
+  storeRequestMs: number;
   onEvent: ((e: FarmEvent) => void) | undefined;
   onNetMsg: ((m: NetMsg) => void) | undefined;
 }
@@ -39,6 +41,11 @@ export class FarmCore {
   readonly store: SharedResource;
   readonly headNode: SharedResource;
   readonly instrument: FarmInstrument;
+  /**
+   * Fastest one cache=none disk reads or writes, MB/s: qemu keeps one guest request in flight,
+   * each a round trip plus the server's service (latency-model.ts `directRequestKiB`, `nfsRttMs`).
+   */
+  readonly directMBps: number;
   private readonly random: Random;
   private readonly faults: Faults;
   private readonly onEvent: ((e: FarmEvent) => void) | undefined;
@@ -58,6 +65,8 @@ export class FarmCore {
     this.store = parts.store;
     this.headNode = parts.headNode;
     this.instrument = parts.instrument;
+    const { guest } = parts.latency;
+    this.directMBps = guest.directRequestKiB / 1024 / ((guest.nfsRttMs + parts.storeRequestMs) / 1000);
     this.onEvent = parts.onEvent;
     this.onNetMsg = parts.onNetMsg;
     this.byName = new Map(parts.hosts.map((h) => [h.name, h]));
@@ -148,11 +157,18 @@ export class FarmCore {
     return outcome;
   }
 
-  /** The action's own latency on `host` (scaled by the host's slowness); then the reason it failed, if it did. */
-  work(host: FarmHost, dist: Distribution, key: readonly StreamKeyPart[]): Promise<string | undefined> {
-    return this.clock
-      .sleep(this.draw(dist, 'latency', key) * host.slow)
-      .then(() => (host.crashed ? connectionClosed(host.name) : undefined));
+  /**
+   * The action's own latency on `host` (scaled by the host's slowness), then, if it has some, its
+   * CPU work on one of the host's cores, shared with whatever else runs there (booting guests);
+   * then the reason it failed, if it did.
+   */
+  work(host: FarmHost, dist: Distribution, key: readonly StreamKeyPart[], cpu?: Distribution): Promise<string | undefined> {
+    const waited = this.clock.sleep(this.draw(dist, 'latency', key) * host.slow);
+    const worked =
+      cpu === undefined
+        ? waited
+        : waited.then(() => host.cpu.consume(this.draw(cpu, 'cpu', key) * host.slow, { maxRate: 1 }));
+    return worked.then(() => (host.crashed ? connectionClosed(host.name) : undefined));
   }
 
   /** Crashes `host` now: its VMs are lost and their guests stop booting. */
@@ -172,10 +188,16 @@ export class FarmCore {
     if (vmId !== undefined) base.vmId = vmId;
     this.emit(base);
     this.instrument.begin('ssh', host.index, base.t);
-    // Round trips first, then the key exchange's CPU on the head node (one ssh process: one core).
+    // Round trips, the client's CPU on the head node, sshd's on the host (one process each: one
+    // core at most), each shared with whatever else runs there.
     const { ssh } = this.latency;
-    await this.clock.sleep(this.draw(ssh.latency, 'ssh', key));
-    await this.headNode.consume(this.draw(ssh.cpu, 'ssh-cpu', key), { maxRate: 1 });
+    const connections = op.startsWith('tm.') ? ssh.tmConnections : 1;
+    for (let i = 0; i < connections; i += 1) {
+      const k = i === 0 ? key : [...key, 'connection', i];
+      await this.clock.sleep(this.draw(ssh.latency, 'ssh', k));
+      await this.headNode.consume(this.draw(ssh.cpu, 'ssh-cpu', k), { maxRate: 1 });
+      await host.cpu.consume(this.draw(ssh.hostCpu, 'ssh-host-cpu', k) * host.slow, { maxRate: 1 });
+    }
     const t = this.clock.now();
     this.instrument.finish('ssh', host.index, t);
     this.emit({ ...base, t, type: 'ssh.end' });

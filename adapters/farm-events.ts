@@ -36,6 +36,8 @@ export type FarmEventType =
   | 'boot.start'
   | 'boot.end'
   | 'store.read'
+  /** the host's page cache dropped a base image under memory pressure; `action` the image, `info` its MB */
+  | 'cache.evict'
   | 'net-msg'
   | 'host.crash'
   | 'vm.lost'

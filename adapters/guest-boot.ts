@@ -1,4 +1,4 @@
-import type { DeploymentVm } from '../opennebula/driver.js';
+import type { DeploymentDisk, DeploymentVm } from '../opennebula/driver.js';
 import { StopSignal } from '../sim/stop-signal.js';
 import type { FarmCore } from './farm-core.js';
 import { faultMessage } from './farm-core.js';
@@ -11,8 +11,10 @@ import type { FarmHost, FarmVm } from './host.js';
  * stops without a NET-MSG when the VM is shut down or cancelled, or its host crashes.
  *
  * Reads: a disk with `cache: 'none'` (O_DIRECT, the `direct-io` pathology) reads the whole set
- * from the store itself. Otherwise the host page cache serves it: the first boot of an image on
- * a host reads it, boots starting meanwhile wait for that same read, later ones find it cached.
+ * from the store itself, one guest-sized request at a time. Otherwise the host page cache serves
+ * it: the first boot of an image on a host reads it, boots starting meanwhile wait for that same
+ * read, later ones find it cached, unless the guests' memory has squeezed the cache since.
+ * Writes: see writeBack.
  */
 export function bootGuest(core: FarmCore, vm: FarmVm, deployment: DeploymentVm): void {
   const { host } = vm;
@@ -35,9 +37,9 @@ export function bootGuest(core: FarmCore, vm: FarmVm, deployment: DeploymentVm):
     // OpenNebula's VCPU defaults to 1 when a template leaves it out.
     const compute = host.cpu.consume(cpu, { maxRate: deployment.vcpu > 0 ? deployment.vcpu : 1, signal: stop });
     const read = readWorkingSet(core, host, deployment, stop);
-    work = (read === undefined ? compute : Promise.all([compute, read])).then(() =>
-      core.clock.sleep(core.draw(guest.network, 'network', key) * host.slow, stop),
-    );
+    // the waits (timers, timeouts) are not spent on the host's cores; then the network comes up
+    const waitMs = (core.draw(guest.bootWait, 'wait', key) * 1000 + core.draw(guest.network, 'network', key)) * host.slow;
+    work = (read === undefined ? compute : Promise.all([compute, read])).then(() => core.clock.sleep(waitMs, stop));
   }
   work.then(
     () => endBoot(core, vm, fault.kind === 'fail' ? (fault.message ?? faultMessage('guest.boot', host.name)) : undefined),
@@ -62,25 +64,53 @@ function readWorkingSet(core: FarmCore, host: FarmHost, deployment: DeploymentVm
   if (disk === undefined) return undefined;
   const image = disk.source ?? `vm-${deployment.id}-disk-${disk.diskId}`;
   const mb = core.workingSetMB(image);
-  if (mb === 0) return undefined;
-  const maxRate = core.latency.guest.readMaxMBps;
+  const writes = writeBack(core, deployment.id, disk.cache, stop);
+  if (mb === 0) return writes;
+  const both = (read: Promise<unknown>): Promise<unknown> => (writes === undefined ? read : Promise.all([read, writes]));
   if (disk.cache === 'none') {
     storeRead(core, host, deployment.id, image, mb);
-    return core.store.consume(mb, { maxRate, signal: stop });
+    return both(core.store.consume(mb, { maxRate: core.directMBps, signal: stop }));
   }
-  const cached = host.pageCache.get(image);
-  if (cached === true) return undefined;
+  let cached = host.pageCache.get(image);
+  if (cached === true && host.pageCacheRoomMiB() < cachedMB(core, host)) {
+    // Memory pressure: the guests' memory left the page cache too little room and the kernel
+    // dropped the image's pages; this boot reads it again.
+    host.pageCache.delete(image);
+    cached = undefined;
+    core.emit({ t: core.clock.now(), type: 'cache.evict', vmId: deployment.id, host: host.name, action: image, info: String(mb) });
+  }
+  if (cached === true) return writes;
   let read = cached;
   if (read === undefined) {
     // The read belongs to the page cache, not to this guest: it goes on if the guest is stopped.
     storeRead(core, host, deployment.id, image, mb);
-    read = core.store.consume(mb, { maxRate, signal: host.signal }).then(() => {
+    read = core.store.consume(mb, { maxRate: core.latency.guest.readMaxMBps, signal: host.signal }).then(() => {
       if (!host.crashed) host.pageCache.set(image, true);
     });
     read.catch(() => host.pageCache.delete(image));
     host.pageCache.set(image, read);
   }
-  return untilStopped(read, stop);
+  return both(untilStopped(read, stop));
+}
+
+/** MB of base images this host's page cache holds or is filling. */
+function cachedMB(core: FarmCore, host: FarmHost): number {
+  let mb = 0;
+  for (const image of host.pageCache.keys()) mb += core.workingSetMB(image);
+  return mb;
+}
+
+/**
+ * The boot's writes to its overlay on the shared datastore. `none` and `writethrough` complete a
+ * write only once the store has it, so the boot waits for them, one request at a time. With
+ * `writeback` (qemu's default since 1.2, `default` here) the host's page cache takes them and the
+ * kernel flushes them once they are 30 s old (dirty_expire_centisecs), one stream per host and
+ * after the boot: the model leaves that flush out.
+ */
+function writeBack(core: FarmCore, vmId: number, cache: DeploymentDisk['cache'], stop: StopSignal): Promise<unknown> | undefined {
+  if (cache !== 'none' && cache !== 'writethrough') return undefined;
+  const mb = core.draw(core.latency.guest.bootWriteMB, 'write', ['vm', vmId, 'bootWriteMB']);
+  return mb === 0 ? undefined : core.store.consume(mb, { maxRate: core.directMBps, signal: stop });
 }
 
 /** The store starts serving `mb` of `image` to a boot on `host`: what tells a host cache from direct I/O. */

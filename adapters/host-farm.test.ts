@@ -11,13 +11,17 @@ import { TM_VERBS, type LatencyModelInput } from './latency-model.js';
 
 // ------------------------------------------------------------------------------ helpers
 
-/** Every latency fixed, so a test can compute the answer by hand. */
+/**
+ * Every latency fixed, so a test can compute the answer by hand; the load-dependent parts (a
+ * deploy's and an SSH set-up's CPU on the host, the boot's waits and writes) off unless a test
+ * switches them on.
+ */
 const FIXED: LatencyModelInput = {
   tm: { clone: fixed(500), ln: fixed(200), mkimage: fixed(800), context: fixed(300), delete: fixed(100) },
-  vmm: { deploy: fixed(1000), shutdown: fixed(2000), cancel: fixed(300) },
+  vmm: { deploy: fixed(1000), deployCpu: fixed(0), shutdown: fixed(2000), cancel: fixed(300) },
   im: { monitor: fixed(100) },
-  guest: { bootCpu: fixed(10), bootReadMB: fixed(100), readMaxMBps: 100, network: fixed(1000) },
-  ssh: { cpu: fixed(0.05), latency: fixed(100) },
+  guest: { bootCpu: fixed(10), bootWait: fixed(0), bootReadMB: fixed(100), bootWriteMB: fixed(0), readMaxMBps: 100, network: fixed(1000) },
+  ssh: { cpu: fixed(0.05), hostCpu: fixed(0), latency: fixed(100), tmConnections: 1 },
   unreachableMs: fixed(3000),
 };
 
@@ -279,6 +283,97 @@ describe('HostFarm: limits and shared resources', () => {
     // A second wave finds the image cached: nothing more is read.
     expect(await served('default', 2)).toBeCloseTo(4 * 100, 9);
     expect(await served('none', 2)).toBeCloseTo(40 * 100, 9);
+  });
+
+  it('the store serves as many requests at once as it has nfsd threads: fewer threads, slower direct-io boots', async () => {
+    // 32 cache=none boots on 4 hosts read 100 MB each, more than the readers' own pace (one request
+    // in flight each) could take; CPU and the rest take no time, so the last boot ends when the
+    // store has served 3,200 MB at what its threads can do
+    const lastUp = async (threads: number): Promise<number> => {
+      const r = rig({ store: { threads }, latency: { ...FIXED, guest: { ...FIXED.guest, bootCpu: fixed(0), network: fixed(0) } } });
+      const ids = Array.from({ length: 32 }, (_, i) => i);
+      await r.clock.run(async () => {
+        await Promise.all(ids.map((i) => deploy(r.drivers, i, `host-0${(i % 4) + 1}`, { cache: 'none' })));
+        await settledAll(r, ids);
+      });
+      return Math.max(...r.events.filter((e) => e.type === 'boot.end').map((e) => e.t)) - 1500; // after prolog and deploy
+    };
+    const mbps = (threads: number): number => (threads * 32) / 1024 / 0.0003;
+    expect(await lastUp(8)).toBeCloseTo((3200 / mbps(8)) * 1000, 0);
+    expect(await lastUp(2)).toBeCloseTo((3200 / mbps(2)) * 1000, 0);
+  });
+
+  it('a cache=none boot keeps one request in flight: alone, it reads at request size over round trip plus service', async () => {
+    const r = rig({ latency: { ...FIXED, guest: { ...FIXED.guest, bootCpu: fixed(0), network: fixed(0) } } });
+    await r.clock.run(async () => {
+      await deploy(r.drivers, 1, 'host-01', { cache: 'none' });
+      await settledAll(r, [1]);
+    });
+    const perRequestS = (0.4 + 0.3) / 1000;
+    expect(between(r.events, 1, 'boot.start', 'boot.end')).toBeCloseTo((100 / (32 / 1024 / perRequestS)) * 1000, 3);
+  });
+
+  it('writes: none and writethrough wait for the store, writeback does not', async () => {
+    const bootMs = async (cache: 'none' | 'writethrough' | 'writeback'): Promise<number> => {
+      const r = rig({ latency: { ...FIXED, guest: { ...FIXED.guest, bootCpu: fixed(0), network: fixed(0), bootReadMB: fixed(0), bootWriteMB: fixed(20) } } });
+      await r.clock.run(async () => {
+        await deploy(r.drivers, 1, 'host-01', { cache });
+        await settledAll(r, [1]);
+      });
+      return between(r.events, 1, 'boot.start', 'boot.end');
+    };
+    const direct = (20 / (32 / 1024 / 0.0007)) * 1000;
+    expect(await bootMs('none')).toBeCloseTo(direct, 3);
+    expect(await bootMs('writethrough')).toBeCloseTo(direct, 3);
+    expect(await bootMs('writeback')).toBe(0);
+  });
+
+  it('the page cache drops an image under memory pressure: the next boot on that host reads it again', async () => {
+    // 4,096 MiB hosts: 1 GiB for the host, then each guest's memory and qemu's 100 MiB; a 100 MB image
+    const reads = async (memoryMiB: number): Promise<number> => {
+      const r = rig({ hosts: uniformHosts(1, { cores: 8, memoryMiB: 4096 }) });
+      await r.clock.run(async () => {
+        await deploy(r.drivers, 1, 'host-01', { memoryMiB });
+        await settledAll(r, [1]);
+        await deploy(r.drivers, 2, 'host-01', { memoryMiB: 64 });
+        await settledAll(r, [2]);
+      });
+      return r.events.filter((e) => e.type === 'store.read').length;
+    };
+    expect(await reads(512)).toBe(1); // 4096 - 1024 - 612 - 164 leaves room: the second boot finds it cached
+    expect(await reads(2800)).toBe(2); // 4096 - 1024 - 2900 - 164 < 100 MB: dropped, read again
+  });
+
+  it('a deploy\'s CPU work shares the host\'s cores: a deploy onto a host busy booting takes longer', async () => {
+    const latency = { ...FIXED, vmm: { ...FIXED.vmm, deploy: fixed(0), deployCpu: fixed(1) }, guest: { ...FIXED.guest, bootReadMB: fixed(0) } };
+    const deployMs = async (busy: number): Promise<number> => {
+      const r = rig({ hosts: uniformHosts(1, { cores: 2, memoryMiB: 24_576 }), latency });
+      const ids = Array.from({ length: busy }, (_, i) => i + 10);
+      await r.clock.run(async () => {
+        await Promise.all(ids.map((i) => deploy(r.drivers, i, 'host-01')));
+        await deploy(r.drivers, 1, 'host-01');
+        await settledAll(r, [1, ...ids]);
+      });
+      return between(r.events, 1, 'vmm.start', 'vmm.end');
+    };
+    expect(await deployMs(0)).toBeCloseTo(1000, 6); // one core to itself
+    // 3 guests booting with one vcpu each on 2 cores: the deploy gets a quarter of them, half a core
+    expect(await deployMs(3)).toBeCloseTo(2000, 6);
+  });
+
+  it('an SSH set-up costs the host CPU too, and a TM action opens tmConnections of them', async () => {
+    const latency = { ...FIXED, ssh: { cpu: fixed(0.05), hostCpu: fixed(0.2), latency: fixed(100), tmConnections: 2 } };
+    const r = rig({ transport: 'ssh', latency });
+    await r.clock.run(async () => {
+      await deploy(r.drivers, 1, 'host-01');
+      await settledAll(r, [1]);
+    });
+    const setUps = r.events.filter((e) => e.type === 'ssh.end' && e.vmId === 1);
+    expect(setUps.map((e) => e.action)).toEqual(['tm.clone', 'vmm.deploy']);
+    // TM: two connections of 100 ms + 50 ms + 200 ms, then the clone's 500 ms
+    expect(between(r.events, 1, 'tm.start', 'tm.end')).toBeCloseTo(2 * 350 + 500, 6);
+    // VMM: one connection, then the deploy's 1,000 ms
+    expect(between(r.events, 1, 'vmm.start', 'vmm.end')).toBeCloseTo(350 + 1000, 6);
   });
 
   it('reads each image once per host: two images, two reads', async () => {
@@ -555,7 +650,9 @@ describe('HostFarm: configuration', () => {
     expect(farm.hostNames).toHaveLength(16);
     expect(farm.hostNames[0]).toBe('host-01');
     expect(farm.host('host-16')).toMatchObject({ cores: 8, memoryMiB: 24_576, slow: 1 });
-    expect(farm.store.capacity).toBe(117);
+    // 8 nfsd threads serving 32 KiB requests in 0.3 ms each: 833 MB/s, under the 1 GB/s link
+    expect(farm.store.capacity).toBeCloseTo((8 * 32) / 1024 / 0.0003, 9);
+    expect(make({ store: { mbps: 117 } }).store.capacity).toBe(117);
     expect(farm.headNode.capacity).toBe(8);
     expect(uniformHosts(100, { cores: 1, memoryMiB: 1 })[99]!.name).toBe('host-100');
   });

@@ -28,8 +28,8 @@ export interface HostFarmOptions {
   hosts?: HostSpec[];
   latency?: LatencyModelInput;
   faults?: FaultPlanInput;
-  /** The image store on the head node; default 117 MB/s. */
-  store?: { mbps?: number };
+  /** The image store on the head node (an NFS server); see FarmConfigSchema for the defaults. */
+  store?: { mbps?: number; threads?: number; requestMs?: number };
   /** The head node's CPU, where SSH set-ups run; default 8 cores. */
   headNode?: { cores?: number };
   onEvent?: (e: FarmEvent) => void;
@@ -41,6 +41,18 @@ const HostSpecSchema = z
     name: z.string().regex(/^[^\s:/]+$/, 'a host name has no spaces, colons or slashes (it is the host of host:path)'),
     cores: z.number().finite().positive(),
     memoryMiB: z.number().finite().positive(),
+  })
+  .strict();
+
+/** The image store on the head node: an NFS server (scenario field `store`). */
+export const StoreSchema = z
+  .object({
+    /** The link the NFS export is served over: the study's QDR InfiniBand with IPoIB, about 1 GB/s of NFS payload. */
+    mbps: z.number().finite().positive().default(1000),
+    /** nfsd threads: requests served at once, the rest queue (Debian's RPCNFSDCOUNT, 8 by default). */
+    threads: z.int().positive().default(8),
+    /** One request's service on an nfsd thread, ms: RPC decoding, the copy out of the server's page cache, the reply. */
+    requestMs: z.number().finite().positive().default(0.3),
   })
   .strict();
 
@@ -58,13 +70,7 @@ const FarmConfigSchema = z.object({
     }),
   latency: LatencyModelSchema.prefault({}),
   faults: FaultPlanSchema.prefault({}),
-  store: z
-    .object({
-      /** 1 GbE NFS export of the image datastore on the front-end: about 117 MB/s of payload, the study's era. */
-      mbps: z.number().finite().positive().default(117),
-    })
-    .strict()
-    .prefault({}),
+  store: StoreSchema.prefault({}),
   headNode: z
     .object({
       /** The study does not give the front-end's shape; 8 cores, like its hosts. */
@@ -146,7 +152,7 @@ export class HostFarm {
       const slow = (config.faults.hosts[spec.name]?.slow ?? 1) * drawn;
       return new FarmHost(clock, index, spec.name, spec.cores, spec.memoryMiB, slow);
     });
-    this.store = new SharedResource(clock, config.store.mbps, { name: 'image store' });
+    this.store = new SharedResource(clock, storeMBps(config.store, config.latency), { name: 'image store' });
     this.headNode = new SharedResource(clock, config.headNode.cores, { name: 'head node cpu' });
     this.instrument = new FarmInstrument(this.hostList, this.store);
     this.core = new FarmCore({
@@ -158,6 +164,7 @@ export class HostFarm {
       store: this.store,
       headNode: this.headNode,
       instrument: this.instrument,
+      storeRequestMs: config.store.requestMs,
       onEvent: options.onEvent,
       onNetMsg: options.onNetMsg,
     });
@@ -212,6 +219,17 @@ export class HostFarm {
     if (!h) throw new RangeError(`no host named ${name} in the farm (${summarizeNames(this.hostList)})`);
     this.core.crash(h);
   }
+}
+
+/**
+ * What the image store serves at most, MB/s: its nfsd threads each serving one request at a time
+ * (requests of a guest's size, the ones a burst of cache=none boots sends), bounded by the link.
+ * A fluid model: a request queue served by `threads` servers in arrival order shares them equally
+ * among the readers waiting, each reader keeping at most one request in flight (guest-boot.ts).
+ */
+export function storeMBps(store: { mbps: number; threads: number; requestMs: number }, latency: LatencyModel): number {
+  const requestMB = latency.guest.directRequestKiB / 1024;
+  return Math.min(store.mbps, (store.threads * requestMB) / (store.requestMs / 1000));
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

@@ -22,6 +22,14 @@ export function uniformHosts(n: number, shape: { cores: number; memoryMiB: numbe
 /** The study's cluster: 16 hosts of 8 cores and 24 GiB. */
 export const DEFAULT_HOSTS: readonly HostSpec[] = uniformHosts(16, { cores: 8, memoryMiB: 24_576 });
 
+/**
+ * Memory the page cache cannot have, besides the guests' own: the hypervisor's kernel, libvirtd
+ * and the host's daemons (1 GiB), and per guest the qemu process's own memory beyond the guest's
+ * RAM (device emulation, page tables, I/O buffers: about 100 MiB for a small KVM guest).
+ */
+export const HOST_RESERVED_MIB = 1024;
+export const QEMU_OVERHEAD_MIB = 100;
+
 /** A VM the farm has deployed (from DEPLOY SUCCESS until SHUTDOWN/CANCEL or a crash). */
 export interface FarmVm {
   id: number;
@@ -75,6 +83,11 @@ export class FarmHost {
   /** Aborted when the host crashes. */
   get signal(): AbortSignal {
     return this.alive.signal;
+  }
+
+  /** MiB the page cache can hold now: what neither the guests, their qemu processes nor the host itself use. */
+  pageCacheRoomMiB(): number {
+    return this.memoryMiB - HOST_RESERVED_MIB - this.usedMemoryMiB - QEMU_OVERHEAD_MIB * this.vms.size;
   }
 
   /** Takes `mib` if it fits in free memory; false otherwise. */

@@ -61,7 +61,7 @@ export class FarmVmmDriver implements VirtualMachineDriver {
       const { memoryMiB } = request.vm;
       const free = h.freeMemoryMiB;
       const fits = fault.kind === 'fail' || h.reserve(memoryMiB);
-      const failed = await core.work(h, core.latency.vmm.deploy, key);
+      const failed = await core.work(h, core.latency.vmm.deploy, key, core.latency.vmm.deployCpu);
       if (failed !== undefined) return refuse(action, vmId, failed); // the host crashed: its memory went with it
       if (fault.kind === 'fail') return refuse(action, vmId, fault.message ?? faultMessage(op, h.name));
       if (!fits) {

@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { FaultPlanSchema } from '../adapters/faults.js';
 import { LatencyModelSchema } from '../adapters/latency-model.js';
+import { StoreSchema } from '../adapters/host-farm.js';
 import { DistributionSchema } from '../sim/random.js';
 import { BUILTIN_PROFILES, ProfileError, profileInputSchema, resolveProfile, type StackProfile } from '../stack/profile.js';
 import { parseBudgets, type Budget, type BudgetSpec } from './budgets.js';
@@ -161,7 +162,7 @@ export const ScenarioSchema = z.strictObject({
   latency: LatencyModelSchema.prefault({}),
   faults: FaultPlanSchema.prefault({}),
   /** the image store on the head node */
-  store: z.strictObject({ mbps: z.number().positive().default(117) }).prefault({}),
+  store: StoreSchema.prefault({}),
   /** the head node's CPU, where SSH set-ups run */
   headNode: z.strictObject({ cores: z.number().positive().default(8) }).prefault({}),
   /** emulated time after the burst starts at which a run that has not finished is ended and accounted */
