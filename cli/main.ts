@@ -25,6 +25,7 @@ import { registerGate } from './gate.js';
 import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
 import { registerTune } from './tune.js';
+import { registerStudy } from './study.js';
 import { registerDriverCommand } from './driver-command.js';
 import { registerInitCommand } from './init.js';
 import { registerProfilesCommand } from './profiles.js';
@@ -169,6 +170,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerReport(program, deps, done);
   registerSweep(program, deps, done);
   registerTune(program, deps, done);
+  registerStudy(program, deps, done);
   registerStackCommand(program, deps, (code) => (exitCode = code));
   registerFarmCommand(program, deps, (code) => (exitCode = code));
 

@@ -194,10 +194,39 @@ export const OPTIMIZED: StackProfile = {
   pathologies: allPathologies(false),
 };
 
-export const BUILTIN_PROFILES: Readonly<Record<string, StackProfile>> = {
-  [OPENNEBULA_4_4.name]: OPENNEBULA_4_4,
-  [OPTIMIZED.name]: OPTIMIZED,
-};
+/**
+ * The study's steps from `opennebula-4.4` to `optimized` (docs/fidelity.md), each the one before
+ * with one more cause taken away, as the study took them: `study-0` is the release as installed,
+ * `study-5` is `optimized`. Only stack knobs live here; the client of each step (serial submits
+ * up to study-4, one batched call at study-5) is the study module's (harness/study.ts).
+ */
+export const STUDY_STEPS: ReadonlyArray<{ name: string; step: string; input: StackProfileInput }> = [
+  { name: 'study-0', step: 'out of the box (OpenNebula 4.4 as installed)', input: { extends: 'opennebula-4.4' } },
+  {
+    name: 'study-1',
+    step: '+ scheduler interval 30 s -> 1 s, dispatch limits raised',
+    input: { extends: 'study-0', scheduler: { ...OPTIMIZED.scheduler } },
+  },
+  { name: 'study-2', step: "+ the scheduler's per-host limit honoured", input: { extends: 'study-1', pathologies: { 'sched-ignores-max-host': false } } },
+  { name: 'study-3', step: '+ host caching for guest disks instead of direct I/O', input: { extends: 'study-2', pathologies: { 'direct-io': false } } },
+  {
+    name: 'study-4',
+    step: '+ TM threads 15 -> 128, VMM threads 10 -> 32',
+    input: { extends: 'study-3', tm: { ...OPTIMIZED.tm }, vmm: { ...OPTIMIZED.vmm } },
+  },
+  {
+    name: 'study-5',
+    step: '+ code: no VMM host lock, a worker per action, persistent connections, one batched submit',
+    input: { extends: 'optimized' },
+  },
+];
+
+export const BUILTIN_PROFILES: Readonly<Record<string, StackProfile>> = (() => {
+  const known: Record<string, StackProfile> = { [OPENNEBULA_4_4.name]: OPENNEBULA_4_4, [OPTIMIZED.name]: OPTIMIZED };
+  // each step extends the one before, so they are resolved in order
+  for (const s of STUDY_STEPS) known[s.name] = resolveProfile({ ...s.input, name: s.name }, known);
+  return known;
+})();
 
 export class ProfileError extends Error {
   constructor(message: string) {
@@ -258,7 +287,9 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 }
 
 type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+function isPlain(v: unknown): v is Plain {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 function deepMerge<T extends Plain>(base: T, over: Plain): T & Plain {
   const out: Plain = structuredClone(base);
