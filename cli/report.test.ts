@@ -41,11 +41,18 @@ describe('stampede report DIR', () => {
     expect(c.stderr()).toBe('');
   });
 
-  it('draws the series result.json holds when there is no trace', async () => {
+  it('draws the series result.json holds when there is no trace, and the baseline it is given', async () => {
     await writeReports(sampleResult(), dir);
     const c = cli();
     expect(await main(['report', dir], c.deps)).toBe(0);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('stampede sample');
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).not.toContain('data-chart="baseline"');
+    const base = join(dir, 'base.json');
+    writeFileSync(base, JSON.stringify(sampleResult()));
+    expect(await main(['report', dir, '--baseline', base], cli().deps)).toBe(0);
+    const page = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(page).toContain('data-chart="baseline"');
+    expect(page).toContain(`Against the baseline ${base}: total mean 30.1 s -&gt; 30.1 s (+0.0%)`);
   });
 
   it('exits 2 with one sentence on a missing directory, a directory without a result, a bad result or a bad trace line', async () => {
