@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { profileSchema } from '../../stack/profile.js';
 import { BUILTIN_PROFILES } from '../scenario.js';
-import { parseKnob, positionOf, readKnob, resourcesOf, valueAt, withKnobs } from './knobs.js';
+import { KNOBS, knobAt, parseKnob, positionOf, readKnob, resourcesOf, valueAt, withKnobs } from './knobs.js';
 
 const OPENNEBULA_4_4 = BUILTIN_PROFILES['opennebula-4.4']!;
 
@@ -75,5 +77,19 @@ describe('knob values in a profile', () => {
     expect(resourcesOf(OPENNEBULA_4_4, new Set(['tm.threads', 'scheduler.SCHED_INTERVAL']))).toEqual({ 'driver threads': 40, 'dispatches/s': 1 });
     const unlimited = withKnobs(OPENNEBULA_4_4, new Map([['scheduler.MAX_DISPATCH', 0]]));
     expect(resourcesOf(unlimited, new Set(['scheduler.MAX_DISPATCH']))['dispatches/s']).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('the knob catalogue', () => {
+  it('decides about every knob of the profile: searched, or refused as code', () => {
+    // a knob added to stack/profile.ts must be added to KNOBS or to the refused ones
+    for (const [group, schema] of Object.entries(profileSchema.shape)) {
+      if (!(schema instanceof z.ZodObject)) continue;
+      for (const key of Object.keys(schema.shape)) {
+        const path = `${group}.${key}`;
+        if (KNOBS.some((k) => k.path === path)) continue;
+        expect(() => knobAt(path), path).toThrow(/property of its code|a defect of the code|never reaches/);
+      }
+    }
   });
 });
