@@ -101,8 +101,8 @@ Examples:
 
 Flags override the scenario file, which overrides the defaults. A named flag (--vms, --hosts,
 --profile, --seed, --clock) wins over a --set of the same field, whatever their order. Every
-figure is in emulated seconds. Reports go to --out (default ${DEFAULT_OUT}/): result.json, summary.md, junit.xml,
-and trace.jsonl, written as the run goes.
+figure is in emulated seconds. Reports go to --out (default ${DEFAULT_OUT}/): index.html, summary.md, junit.xml, benchmark.json and
+result.json, and trace.jsonl, written as the run goes; stampede report DIR renders the reports again from the last two.
 
 Exit codes:
   0    every budget held

@@ -28,7 +28,7 @@ export interface RunOverrides {
   keep?: boolean;
   /** `--set PATH=VALUE`: any scenario field, in the order given */
   set?: ScenarioSetting[];
-  /** report directory: result.json, summary.md, junit.xml, trace.jsonl */
+  /** report directory: result.json, summary.md, junit.xml, benchmark.json, index.html, trace.jsonl */
   out: string;
 }
 
