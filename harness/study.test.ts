@@ -16,6 +16,8 @@ describe('the study in virtual time (512 VMs on 16 hosts, seed 1)', () => {
 
   it('runs every step, study-0 to study-5, none slower than the one before', () => {
     expect(rows.map((r) => r.config)).toEqual(['study-0', 'study-1', 'study-2', 'study-3', 'study-4', 'study-5']);
+    // what `stampede study --json` prints, keys in this order
+    expect(Object.keys(JSON.parse(JSON.stringify(rows))[0])).toEqual(['config', 'mean', 'slowest', 'stages']);
     for (const r of rows) {
       // the stages add up to the mean: every VM came up, none censored
       const sum = Object.values(r.stages).reduce((a, b) => a + b, 0);
