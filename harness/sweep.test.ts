@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MethodHandler } from './endpoint.js';
-import { logLogSlope, sweep } from './sweep.js';
+import { growthOf, logLogSlope, sweep } from './sweep.js';
 
 /**
  * A test-only wrapper around the stack's method table, not an edit of the stack: every
@@ -34,14 +34,26 @@ describe('sweep', () => {
     expect(logLogSlope([512, 2048, 8192], [5, 5, 5])).toBe(0);
   });
 
-  it("flags an allocate whose cost grows with the pool by the stack's CPU, and stays quiet about CPU on the clean stack", async () => {
+  it('judges CPU by the work of the whole burst and a stage by the time to serve it', () => {
+    const ns = [512, 2048, 8192];
+    // a fixed-throughput stage: the burst's mean wait grows as n, which is capacity, not a regression
+    expect(growthOf('PENDING-PROLOG', ns, [2, 8, 32])).toMatchObject({ total: expect.closeTo(1, 9), superlinear: false });
+    // a throughput that falls as the pool grows: n^2
+    expect(growthOf('START-PENDING', ns, [0.1, 1.6, 25.6])).toMatchObject({ total: expect.closeTo(2, 9), superlinear: true });
+    // the same linear growth per VM in CPU is n^2 of work
+    expect(growthOf('stack CPU', ns, [2, 8, 32])).toMatchObject({ total: expect.closeTo(2, 9), superlinear: true });
+    expect(growthOf('stack CPU', ns, [5, 5, 5])).toMatchObject({ total: 1, superlinear: false });
+  });
+
+  it("flags an allocate whose cost grows with the pool by the stack's CPU, and stays quiet on the clean stack", async () => {
     const clean = await sweep(input, {}, { sizes });
     const scanned = await sweep(input, {}, { sizes, api: poolScan });
     expect(clean.points.map((p) => p.hosts)).toEqual([4, 8, 16]);
     const cpu = (s: typeof clean) => s.growth.find((g) => g.of === 'stack CPU')!;
     expect(cpu(clean).superlinear).toBe(false);
     expect(cpu(scanned).superlinear).toBe(true);
-    expect(clean.findings.filter((f) => f.pathology === 'superlinear-stack-cpu')).toEqual([]);
+    expect(clean.findings).toEqual([]);
+    expect(clean.exitCode).toBe(0);
     expect(scanned.findings).toContainEqual(expect.objectContaining({ detector: 'growth', pathology: 'superlinear-stack-cpu' }));
     expect(scanned.exitCode).toBe(1);
     // the scan costs CPU only: every stage's emulated time is the same with and without it
