@@ -4,9 +4,10 @@
  * its code runs: its API handlers as the harness calls them, its timer callbacks, and every
  * promise continuation they lead to, less the time spent in the drivers it calls (the drivers and
  * the farm are not the stack). Continuations are followed with async_hooks: a promise created
- * while stack code runs is the stack's, and so is the CPU of its reactions. A launch mode whose
- * stack is a child process does not measure it yet: the meter stays unstarted and a sweep then
- * fits no CPU growth.
+ * while stack code runs is the stack's, and so is the CPU of its reactions. A stack in a child
+ * process (launch mode process) is measured by the OS instead: that process's own CPU, not its
+ * driver children's, from when it serves to when it is stopped. Where neither can be read
+ * (endpoint: someone else's process) the meter stays unstarted and a sweep fits no CPU growth.
  *
  * CPU time, not wall time: the process's user + system time (sim/cpu-time.ts), so another
  * process busy on the machine does not count. It is still a measurement, noisy by a few per
@@ -15,7 +16,7 @@
 import { createHook, executionAsyncResource, type AsyncHook } from 'node:async_hooks';
 import type { Drivers, DriverLauncher } from '../opennebula/driver.js';
 import { everyOn, sleepOn, type Clock, type Timer } from '../sim/clock.js';
-import { cpuMicros } from '../sim/cpu-time.js';
+import { cpuMicros, processCpuMicros } from '../sim/cpu-time.js';
 import type { MethodHandler } from './endpoint.js';
 
 export class StackCpuMeter {
@@ -29,8 +30,10 @@ export class StackCpuMeter {
   /** per entered async resource, whether it was the stack's: popped in `after` */
   private readonly entered: boolean[] = [];
   private hook: AsyncHook | undefined;
-  /** how the CPU was measured: at the seam (embedded), or not at all */
-  source: 'seam' | null = null;
+  /** a stack child process being measured, and its CPU when last read */
+  private child: { pid: number; at: number } | undefined;
+  /** how the CPU was measured: at the seam (embedded), by the OS (a child process), or not at all */
+  source: 'seam' | 'process' | null = null;
 
   /** CPU the stack spent, in ms. */
   get cpuMs(): number {
@@ -58,6 +61,28 @@ export class StackCpuMeter {
 
   stop(): void {
     this.hook?.disable();
+  }
+
+  /** Starts measuring a stack that runs as process `pid`, from the CPU it has spent so far. */
+  startProcess(pid: number): void {
+    const at = processCpuMicros(pid);
+    if (at === null) return;
+    this.source = 'process';
+    this.child = { pid, at };
+  }
+
+  /** Adds what the stack process spent since the last reading; call before stopping it. */
+  readProcess(): void {
+    if (!this.child) return;
+    const now = processCpuMicros(this.child.pid);
+    if (now === null) {
+      // gone before it could be read: a partial figure would look like a measurement
+      this.source = null;
+      this.child = undefined;
+      return;
+    }
+    this.micros += now - this.child.at;
+    this.child.at = now;
   }
 
   /** Runs `fn` as stack code. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { run } from '../run.js';
 import { resolveScenario } from '../scenario.js';
+import { StackCpuMeter } from '../stack-cpu.js';
 
 describe('launch mode process', () => {
   it('runs a burst through stampede stack and its MAD driver processes, the farm over HTTP, on the scaled clock', async () => {
@@ -12,9 +13,13 @@ describe('launch mode process', () => {
       vms: { count: 8 },
       budgets: { failed: '== 0' },
     });
-    const result = await run(resolved);
+    const meter = new StackCpuMeter();
+    const result = await run(resolved, { meter });
     expect(result.vms).toMatchObject({ requested: 8, up: 8, failed: 0 });
     expect(result.exitCode).toBe(0);
+    // the stack child's own CPU, read from the OS while it served the burst
+    expect(meter.source).toBe('process');
+    expect(meter.cpuMs).toBeGreaterThan(0);
   }, 480_000);
 
   it('is refused on the virtual clock, and says so when its stack cannot start', async () => {

@@ -29,7 +29,7 @@ export const processMode: LaunchMode<ProcessOptions> = {
   description: 'reference stack and MAD drivers as child processes; XML-RPC and the host farm over HTTP on 127.0.0.1',
   clocks: ['scaled'],
   options: ProcessOptionsSchema,
-  async start({ resolved, farm }, options) {
+  async start({ resolved, farm, meter }, options) {
     if (resolved.clock.kind !== 'scaled') throw new UserError('launch mode process runs on the scaled clock (--clock scaled:FACTOR)');
     const server = await serveFarm({ launcher: farm });
     const [file, ...prefix] = options.command ?? stampedeCommand();
@@ -58,6 +58,7 @@ export const processMode: LaunchMode<ProcessOptions> = {
       child.on('exit', (code, signal) => resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`));
     });
     const stop = async (): Promise<void> => {
+      meter?.readProcess();
       child.kill('SIGTERM');
       const timer = wallClock().timer(10_000, () => child.kill('SIGKILL'));
       await exited;
@@ -77,6 +78,8 @@ export const processMode: LaunchMode<ProcessOptions> = {
       const why = outcome === 'timeout' ? `did not serve within ${START_TIMEOUT_MS / 1000} s` : outcome.slice(5);
       throw new UserError(`the stack child process (${[file, ...args].join(' ')}) ${why}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
     }
+    // from here on: its start-up (loading code, starting its drivers) is not what a sweep fits
+    if (meter && child.pid !== undefined) meter.startProcess(child.pid);
     const client = new XmlRpcClient(outcome);
     return {
       endpoint: client,

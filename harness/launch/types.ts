@@ -19,8 +19,8 @@ export interface LaunchContext {
   farm: FarmLauncher;
   /**
    * When given, the stack's CPU is measured (harness/stack-cpu.ts, for `stampede sweep`):
-   * in-process modes wrap the stack's seam with it; modes whose stack is a child process ignore
-   * it for now, and the sweep then fits no CPU growth.
+   * in-process modes wrap the stack's seam with it, a mode whose stack is a child process has the
+   * OS read that process's CPU, and a mode that cannot see the stack's process leaves it unstarted.
    */
   meter?: StackCpuMeter;
   /** test-only: wraps the stack's API table inside the meter, e.g. to inject a cost per call */
