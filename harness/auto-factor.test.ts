@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CalibrationTap, chooseFactor, FACTOR_RANGE } from './auto-factor.js';
+import { afterProbe, CalibrationTap, chooseFactor, FACTOR_RANGE, PROBE_MARGIN } from './auto-factor.js';
 import { parseClock } from './scenario.js';
 
 describe('chooseFactor', () => {
@@ -14,6 +14,7 @@ describe('chooseFactor', () => {
       calibrationTotalMean: 50.9,
       target: 0.01,
       predictedBound: 0.506,
+      probe: null,
     });
     expect(auto.predictedBound).toBeLessThanOrEqual(0.01 * 50.9);
   });
@@ -24,6 +25,28 @@ describe('chooseFactor', () => {
     expect(chooseFactor({ totalMeanS: 50, workPerVmMs: 0 }).factor).toBe(FACTOR_RANGE.max);
     expect(chooseFactor({ totalMeanS: 50, workPerVmMs: 1e9 }).factor).toBe(FACTOR_RANGE.min);
     expect(chooseFactor({ totalMeanS: 50, workPerVmMs: 500 }, 0.05).factor).toBe(5);
+  });
+});
+
+describe('afterProbe', () => {
+  const chosen = chooseFactor({ totalMeanS: 50.9, workPerVmMs: 230 }); // 2.2, target 0.509 s
+
+  it('keeps the factor when the probe measured a bound within the target, and records the probe', () => {
+    const kept = afterProbe(chosen, { bound: 0.4, totalMeanS: 50.8 });
+    expect(kept.factor).toBe(2.2);
+    expect(kept.auto.probe).toEqual({ factor: 2.2, bound: 0.4, totalMean: 50.8 });
+    expect(kept.auto.predictedBound).toBe(chosen.auto.predictedBound);
+  });
+
+  it('lowers it by the measured ratio and a margin when the prediction was short, and predicts from the probe', () => {
+    // five times the predicted bound: 2.2 x (0.509 / 2.53) x 0.8 = 0.354..., rounded down to 0.35
+    const lowered = afterProbe(chosen, { bound: 2.53, totalMeanS: 53 });
+    expect(lowered.factor).toBe(0.35);
+    expect(lowered.factor).toBeLessThan(2.2 * (0.509 / 2.53));
+    expect(lowered.auto.probe).toEqual({ factor: 2.2, bound: 2.53, totalMean: 53 });
+    expect(lowered.auto.predictedBound).toBeCloseTo((2.53 * 0.35) / 2.2, 12);
+    expect(lowered.auto.predictedBound).toBeLessThan(0.509 * PROBE_MARGIN + 1e-9);
+    expect(afterProbe(chosen, { bound: 1e9, totalMeanS: null }).factor).toBe(FACTOR_RANGE.min);
   });
 });
 

@@ -11,6 +11,14 @@ import type { TraceEvent } from './trace-event.js';
  * calibration measures W by running the same scenario once in virtual time, where the harness is
  * busy every wall millisecond: W is the wall time between each VM's submit and its NET-MSG,
  * averaged. The same run gives the total mean, undistorted. Then factor = TARGET x mean / W.
+ *
+ * That is a prediction from the harness's work alone. Real timers, sockets and other processes
+ * (a stack and its drivers as children, a busy machine) cost more, so the prediction is then
+ * checked: a probe runs the scenario in its own launch mode at the predicted factor and measures
+ * the bound it really had. A bound over the target lowers the factor by the ratio, with a
+ * margin, since lateness grows faster than linearly as the event loop nears saturation.
+ * Launch modes that cannot run in virtual time (the reference stack as child processes) are
+ * calibrated on the same scenario embedded: the same stack and farm, the same total mean.
  */
 export const TARGET = 0.01;
 
@@ -25,6 +33,23 @@ function roundDown(x: number): number {
 
 /** Smallest and largest factor the choice may give: below, a run would crawl; above, timers cannot keep up. */
 export const FACTOR_RANGE = { min: 0.01, max: 1000 } as const;
+
+/** A probe's bound above the target lowers the factor by the ratio, times this margin. */
+export const PROBE_MARGIN = 0.8;
+
+/**
+ * After a probe at `auto`'s factor measured `bound` (emulated s) on the total mean: the factor
+ * to run at, and the record with the probe in it. A probe within the target keeps the factor.
+ */
+export function afterProbe(chosen: { factor: number; auto: AutoFactor }, probe: { bound: number; totalMeanS: number | null }): { factor: number; auto: AutoFactor } {
+  const { factor, auto } = chosen;
+  const limit = auto.target * auto.calibrationTotalMean;
+  const record = { ...auto, probe: { factor, bound: probe.bound, totalMean: probe.totalMeanS } };
+  if (probe.bound <= limit) return { factor, auto: record };
+  const lowered = Math.max(FACTOR_RANGE.min, roundDown(factor * (limit / probe.bound) * PROBE_MARGIN));
+  const clean = Number(lowered.toPrecision(2));
+  return { factor: clean, auto: { ...record, predictedBound: (probe.bound * clean) / factor } };
+}
 
 /** The factor, and the record of how it was chosen. */
 export function chooseFactor(measured: { totalMeanS: number; workPerVmMs: number }, target = TARGET): { factor: number; auto: AutoFactor } {
@@ -41,6 +66,7 @@ export function chooseFactor(measured: { totalMeanS: number; workPerVmMs: number
       calibrationTotalMean: totalMeanS,
       target,
       predictedBound: (workPerVmMs * clean) / 1000,
+      probe: null,
     },
   };
 }

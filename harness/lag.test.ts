@@ -129,7 +129,7 @@ describe('lagOf', () => {
   });
 
   it("says when the factor scaled:auto chose did not keep the bound under its target, naming the prediction", () => {
-    const auto = { calibration: 'a virtual-time run of the same scenario', workPerVmMs: 230, calibrationTotalMean: 50.9, target: 0.01, predictedBound: 0.506 };
+    const auto = { calibration: 'a virtual-time run of the same scenario', workPerVmMs: 230, calibrationTotalMean: 50.9, target: 0.01, predictedBound: 0.506, probe: null };
     const missed = lagOf({ clock: burst, stages: stagesWith({ total: 50.9 }), intervals: intervals({ total: [[0, 50_000]] }), auto });
     expect(missed.auto).toBe(auto);
     expect(missed.warning).toBe(

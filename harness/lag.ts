@@ -23,6 +23,8 @@ export interface AutoFactor {
   target: number;
   /** the bound on the total mean that the chosen factor predicts, emulated s */
   predictedBound: number;
+  /** the probe that checked the prediction in the run's own launch mode: its factor and the bound it measured (emulated s) */
+  probe: { factor: number; bound: number; totalMean: number | null } | null;
 }
 
 /**

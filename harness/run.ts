@@ -20,7 +20,7 @@ import type { Clock } from '../sim/clock.js';
 import { Random } from '../sim/random.js';
 import { ScaledClock } from '../sim/scaled-clock.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { CALIBRATION, CalibrationTap, chooseFactor } from './auto-factor.js';
+import { afterProbe, CALIBRATION, CalibrationTap, chooseFactor } from './auto-factor.js';
 import { clientOverheadFrom } from './client-overhead.js';
 import { concludeRun, type Ending } from './conclude.js';
 import { startDetection } from './detect/index.js';
@@ -77,23 +77,32 @@ export async function run(resolved: ResolvedScenario, options: RunOptions = {}):
 
 /**
  * scaled:auto's calibration (harness/auto-factor.ts): the same scenario once in virtual time, its
- * trace watched for the wall time the harness spends on each VM.
+ * trace watched for the wall time the harness spends on each VM, predicts the factor; a probe in
+ * the run's own launch mode at that factor measures the bound it really has, and lowers it when
+ * the prediction was short. A mode that cannot run in virtual time but runs the reference stack
+ * (process) is predicted from the same scenario embedded.
  */
 async function calibrate(resolved: ResolvedScenario, signal: AbortSignal | undefined): Promise<{ factor: number; auto: AutoFactor }> {
   const mode = launchMode(resolved.launch.mode);
-  if (!mode.clocks.includes('virtual')) {
+  const stackInReach = mode.clocks.includes('virtual') || mode.name === 'process';
+  if (!stackInReach) {
     throw new UserError(
-      `--clock scaled:auto calibrates with ${CALIBRATION}, which launch mode ${mode.name} cannot run; give the factor instead, e.g. --clock scaled:20`,
+      `--clock scaled:auto calibrates with ${CALIBRATION}, which launch mode ${mode.name} cannot run (its stack is not ours to run in virtual time); give the factor instead, e.g. --clock scaled:1`,
     );
   }
+  const launch = mode.clocks.includes('virtual') ? resolved.launch : { mode: 'embedded', options: {} };
   const wall = wallClock();
   const tap = new CalibrationTap(() => wall.now());
-  const pilot = await runOnce({ ...resolved, clock: { kind: 'virtual' } }, signal === undefined ? {} : { signal }, { tap: tap.record });
+  const quiet = signal === undefined ? {} : { signal };
+  const pilot = await runOnce({ ...resolved, launch, clock: { kind: 'virtual' } }, quiet, { tap: tap.record });
   const totalMeanS = pilot.stages.total.mean;
   if (totalMeanS === null || totalMeanS <= 0) {
     throw new UserError(`--clock scaled:auto found no VM that came up in ${CALIBRATION}, so no total mean to keep the lag under; give the factor instead, e.g. --clock scaled:20`);
   }
-  return chooseFactor({ totalMeanS, workPerVmMs: tap.workPerVmMs() });
+  const predicted = chooseFactor({ totalMeanS, workPerVmMs: tap.workPerVmMs() });
+  const probe = await runOnce({ ...resolved, clock: { kind: 'scaled', scale: predicted.factor } }, quiet, { auto: predicted.auto });
+  if (probe.interrupted) return predicted;
+  return afterProbe(predicted, { bound: probe.lag.bounds.total.mean, totalMeanS: probe.stages.total.mean });
 }
 
 async function runOnce(

@@ -126,7 +126,12 @@ export function lagLine(lag: Lag): string {
   const clock = auto
     ? `scaled:${lag.factor}, the factor scaled:auto chose to keep the bound under ${Math.round(auto.target * 100)}% of the total mean ` +
       `(its calibration, ${auto.calibration}: total mean ${seconds(auto.calibrationTotalMean)} s, ` +
-      `${(auto.workPerVmMs / 1000).toFixed(2)} s of harness work per VM, predicted bound ${auto.predictedBound.toFixed(2)} s)`
+      `${(auto.workPerVmMs / 1000).toFixed(2)} s of harness work per VM, predicted bound ${auto.predictedBound.toFixed(2)} s` +
+      (auto.probe === null
+        ? ')'
+        : auto.probe.factor === lag.factor
+          ? `; a probe at that factor measured ${auto.probe.bound.toFixed(2)} s)`
+          : `; a probe at scaled:${auto.probe.factor} measured ${auto.probe.bound.toFixed(2)} s, so the factor was lowered)`)
     : `scaled:${lag.factor}`;
   const base =
     `Emulator lag (${clock}): the harness and farm took ${seconds(lag.lostMs / 1000)} s of emulated time, busy or late, ` +

@@ -22,6 +22,19 @@ describe('launch mode process', () => {
     expect(meter.cpuMs).toBeGreaterThan(0);
   }, 480_000);
 
+  it('runs on the factor scaled:auto picks: predicted from the same scenario embedded, checked by a probe in process mode', async () => {
+    const result = await run(resolveScenario({ launch: 'process', clock: 'scaled:auto', hosts: { count: 2 }, vms: { count: 8 }, budgets: { failed: '== 0' } }));
+    expect(result.vms).toMatchObject({ requested: 8, up: 8, failed: 0 });
+    const { auto, factor } = result.lag;
+    expect(auto).not.toBeNull();
+    expect(auto!.calibration).toBe('a virtual-time run of the same scenario');
+    // the probe ran at the predicted factor; the run kept it or lowered it, never raised it
+    expect(auto!.probe).not.toBeNull();
+    expect(factor).toBeLessThanOrEqual(auto!.probe!.factor);
+    if (auto!.probe!.bound <= auto!.target * auto!.calibrationTotalMean) expect(factor).toBe(auto!.probe!.factor);
+    else expect(factor).toBeLessThan(auto!.probe!.factor);
+  }, 480_000);
+
   it('is refused on the virtual clock, and says so when its stack cannot start', async () => {
     await expect(run(resolveScenario({ launch: 'process', vms: { count: 1 } }))).rejects.toThrow(
       'launch mode process cannot run on the virtual clock (it takes scaled)',
