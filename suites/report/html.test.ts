@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../harness/result.js';
 import { resolveScenario } from '../../harness/scenario.js';
 import { runSeeds } from '../../harness/seeds.js';
+import { seriesOfTrace } from '../../harness/series.js';
+import type { TraceEvent } from '../../harness/trace-event.js';
 import { chartsOf } from '../../reports/charts.js';
+import { reportHtml } from '../../reports/html.js';
+import { sampleResult } from '../../reports/test-support/sample-result.js';
 import { writeReports } from '../../reports/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -64,6 +68,31 @@ describe('index.html', () => {
     expect(page.match(/<script|<link|<img|<iframe|url\((?!#)/gi)).toBeNull();
     expect(page.replace(/xmlns(:xlink)?="http:\/\/www\.w3\.org\/[^"]*"/g, '').match(/https?:\/\/\S{0,40}/g)).toBeNull();
   });
+
+  it('stays under 2 MB however large the run: 5,000 VMs on 200 hosts draw no more than 512 bars and 32 hosts', async () => {
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 5000; i += 1) {
+      const host = `host-${String(i % 200).padStart(3, '0')}`;
+      const t = i * 3;
+      events.push(
+        { t, type: 'submit', index: i },
+        { t: t + 10, type: 'answer', index: i, vmId: i },
+        { t: t + 500 + (i % 97) * 40, type: 'tm.start', vmId: i, host, action: 'prolog' },
+        { t: t + 4500 + (i % 89) * 50, type: 'tm.end', vmId: i, host, action: 'prolog', result: 'SUCCESS' },
+        { t: t + 4500 + (i % 89) * 50, type: 'vmm.start', vmId: i, host, action: 'DEPLOY' },
+        { t: t + 6000 + (i % 83) * 60, type: 'vmm.end', vmId: i, host, action: 'DEPLOY', result: 'SUCCESS' },
+        { t: t + 40_000 + (i % 79) * 300, type: 'net-msg', vmId: i, host },
+      );
+    }
+    events.sort((a, b) => a.t - b.t);
+    const series = seriesOfTrace(events);
+    expect(series.bars.stages.length).toBeLessThanOrEqual(512);
+    expect(series.timeline.heat.hosts).toHaveLength(32);
+    const page = await reportHtml(sampleResult({ series }));
+    expect(Buffer.byteLength(page)).toBeLessThan(2 * 1024 * 1024);
+    expect(page).toContain('Each bar is the mean of 10 VMs of adjacent rank');
+    expect(page).toContain('the 32 hosts of 200 with the most action time');
+  }, 120_000);
 
   it('draws every chart the result has data for', () => {
     expect(chartsOf(result, { result: baseline, label: 'b' }).map((c) => c.id)).toEqual(Object.keys(expectedMarks(result)));
