@@ -192,13 +192,13 @@ export function renderTuning(t: Tuning, dims: readonly Dimension[], resolved: Re
   const gain = t.gain === null ? 'cannot be compared (no VM reached the stage in one of them)' : `${seconds(t.gain)} s`;
   if (t.verdict === 'already tuned') {
     out.push(
-      `Already tuned: no configuration tried improves ${obj} by more than the seed spread (${seconds(t.noise)} s); the best, ${seconds(t.best.objective)} s, ` +
-        `is ${gain} below the start's ${seconds(t.start.objective)} s. Keep the configuration you have.`,
+      `Already tuned: no configuration tried improves ${obj} beyond the seed spread; the best, ${seconds(t.best.objective)} s (seeds ${range(t.best)} s), ` +
+        `is ${gain} below the start's ${seconds(t.start.objective)} s (seeds ${range(t.start)} s). Keep the configuration you have.`,
     );
   } else {
     const r = t.recommended;
     out.push(
-      `Recommended: ${obj} ${seconds(t.start.objective)} s -> ${seconds(r.objective)} s (seed spread ${seconds(t.noise)} s); every VM's mean ${seconds(t.start.total.mean)} s -> ${seconds(r.total.mean)} s, ` +
+      `Recommended: ${obj} ${seconds(t.start.objective)} s -> ${seconds(r.objective)} s (seeds ${range(t.start)} -> ${range(r)} s); every VM's mean ${seconds(t.start.total.mean)} s -> ${seconds(r.total.mean)} s, ` +
         `slowest VM ${seconds(t.start.total.max)} s -> ${seconds(r.total.max)} s${r === t.best ? '' : `; the cheapest configuration within the seed spread of the best (${seconds(t.best.objective)} s)`}.`,
     );
   }
@@ -239,6 +239,11 @@ export function renderTuning(t: Tuning, dims: readonly Dimension[], resolved: Re
   for (const note of config.notes) out.push(`  note: ${note}`);
   out.push(`  again in stampede: ${again}`, '');
   return out.join('\n');
+}
+
+function range(c: Candidate): string {
+  const known = c.perSeed.filter((v): v is number => v !== null);
+  return known.length === 0 ? '-' : `${seconds(Math.min(...known))}..${seconds(Math.max(...known))}`;
 }
 
 function stopText(stopped: Tuning['stopped']): string {

@@ -9,10 +9,11 @@
  *     of any that fails one, whatever its objective; among those that fail, the objective
  *     decides (counting failed budgets would prefer a slower stack whose queue sits in a stage
  *     without a budget);
- *   - a gain counts only beyond the noise: the seed spread of the objective (its highest seed
- *     minus its lowest), and never less than 0.1 s, the precision figures are shown to. A best
- *     configuration that gains no more than that over the start is reported as no gain: the
- *     stack is already tuned for this workload;
+ *   - a gain counts only beyond the seeds' noise: every seed of the new configuration must beat
+ *     every seed of the start, by more than 0.1 s (the precision figures are shown to). When the
+ *     best configuration does not, it is reported as no gain: the stack is already tuned for
+ *     this workload. The start's seed spread (its highest seed minus its lowest, at least 0.1 s)
+ *     is the noise the front and the sensitivity are read against;
  *   - the knobs that spend something (threads, connections, dispatches) give each configuration
  *     its resources, and the answer is the Pareto front of objective against them;
  *   - sensitivity: from the best configuration, each knob alone moved to the ends of its range;
@@ -97,9 +98,9 @@ export interface Tuning {
   recommended: Candidate;
   /** best's objective below start's, seconds (negative: worse) */
   gain: number | null;
-  /** the gain a configuration must beat to count: the start's seed spread, at least MIN_GAIN_S */
+  /** the start's seed spread, at least MIN_GAIN_S: what the front and the sensitivity are read against */
   noise: number;
-  /** `improved`, or `already tuned` when no configuration gains more than the noise */
+  /** `improved`, or `already tuned` when the best configuration's seeds do not all beat the start's (see beats) */
   verdict: 'improved' | 'already tuned';
   /** objective against resources: each dearer member gains more than the noise over the cheaper ones */
   front: Candidate[];
@@ -220,10 +221,10 @@ export async function tune(resolved: ResolvedScenario, options: TuneOptions): Pr
 
   const winner = best!;
   const gain = start.objective === null || winner.objective === null ? null : start.objective - winner.objective;
-  const holdsMore = winner.failedBudgets.length === 0 && start.failedBudgets.length > 0;
-  const improved = holdsMore || (gain !== null && gain > noise) || (start.objective === null && winner.objective !== null);
+  const improved = beats(winner, start);
   const front = paretoFront(candidates, start, winner, noise);
-  let recommended = improved ? (front.at(-1) ?? winner) : start;
+  let recommended = improved ? front.at(-1) ?? winner : start;
+  if (!beats(recommended, start)) recommended = winner;
   if (improved) {
     // change only what matters: the knobs within the noise go back to where they started, if a
     // run confirms the configuration stays within the noise of the best
@@ -232,7 +233,7 @@ export async function tune(resolved: ResolvedScenario, options: TuneOptions): Pr
     const known = cache.get(JSON.stringify(plain));
     if (known || (spent + seeds.length <= options.runs && !options.signal?.aborted)) {
       const c = known ?? (await evaluate(plain));
-      if (c.objective !== null && winner.objective !== null && c.objective <= winner.objective + noise && c.failedBudgets.length <= recommended.failedBudgets.length) recommended = c;
+      if (c.objective !== null && winner.objective !== null && c.objective <= winner.objective + noise && c.failedBudgets.length <= recommended.failedBudgets.length && beats(c, start)) recommended = c;
     }
   }
   return {
@@ -250,6 +251,19 @@ export async function tune(resolved: ResolvedScenario, options: TuneOptions): Pr
     sensitivity,
     candidates,
   };
+}
+
+/**
+ * Whether a configuration really improves on the start: it holds every budget where the start
+ * failed one, or every one of its seeds beats every seed of the start by more than MIN_GAIN_S
+ * (its slowest seed below the start's fastest). A gain within the seeds' spread is none.
+ */
+export function beats(c: Candidate, start: Candidate): boolean {
+  if (c.failedBudgets.length === 0 && start.failedBudgets.length > 0) return true;
+  if (c.failedBudgets.length > start.failedBudgets.length && start.failedBudgets.length === 0) return false;
+  const mine = c.perSeed.map((v) => v ?? Number.POSITIVE_INFINITY);
+  const theirs = start.perSeed.map((v) => v ?? Number.POSITIVE_INFINITY);
+  return Math.max(...mine) < Math.min(...theirs) - MIN_GAIN_S;
 }
 
 /** The search's score: holding every budget first, then the objective. */
