@@ -63,6 +63,8 @@ export function renderResult(result: Result, { color = false }: { color?: boolea
     out.push(`Cross-check: ${result.crossCheck.upButNotRunning} VMs are up but the stack does not show them RUNNING.`);
   }
   out.push(result.lag.warning ? paint('yellow', lagLine(result.lag)) : lagLine(result.lag));
+  if (result.stack) out.push(`Boundaries: ${result.stack.observation.summary}.`);
+  if (result.stack?.stoppedAnswering) out.push(paint('bold', result.stack.stoppedAnswering.sentence));
   out.push(paint(result.exitCode === 0 ? 'green' : 'red', summaryLine(result)));
   return `${out.join('\n')}\n`;
 }

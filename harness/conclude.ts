@@ -5,7 +5,7 @@ import { evaluateBudgets } from './budgets.js';
 import type { Environment } from './environment.js';
 import { lagOf, type AutoFactor } from './lag.js';
 import type { PolledVm } from './poll.js';
-import { buildResult, stageStats, type Finding, type Interruption, type JsonValue, type Result } from './result.js';
+import { buildResult, stageStats, type Finding, type Interruption, type JsonValue, type Result, type StackNotes } from './result.js';
 import type { ResolvedScenario } from './scenario.js';
 import type { StageName } from './stages.js';
 import type { Sample } from './stats.js';
@@ -36,6 +36,8 @@ export function concludeRun(input: {
   /** how scaled:auto chose the clock's factor, when it did */
   auto?: AutoFactor | null;
   environment: Environment;
+  /** runs whose stack is outside this process: how boundaries were taken, whether it stopped answering */
+  stack?: StackNotes;
   /** given the samples the budgets are judged on (a multi-seed run pools them) */
   onSamples?: (samples: Readonly<Record<StageName, Sample>>) => void;
 }): Result {
@@ -77,6 +79,7 @@ export function concludeRun(input: {
       auto: input.auto ?? null,
     }),
     environment: input.environment,
+    ...(input.stack === undefined ? {} : { stack: input.stack }),
   });
 }
 

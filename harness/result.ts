@@ -1,3 +1,4 @@
+import type { ObservationReport } from './polled-stages.js';
 import type { Accounting, VmFailure } from './accounting.js';
 import type { Verdict, VmCounts } from './budgets.js';
 import type { Environment } from './environment.js';
@@ -91,6 +92,17 @@ export interface Result {
   seeds?: SeedRuns;
   /** what the report's charts draw, derived from the trace (harness/series.ts); a multi-seed run's are its first seed's */
   series?: RunSeries;
+  /** runs whose stack is not in this process (process, endpoint): how the boundaries were taken, and whether the stack stopped answering */
+  stack?: StackNotes;
+}
+
+/** What a run learnt about a stack outside its process (docs/architecture.md, "Against a real OpenNebula"). */
+export interface StackNotes {
+  observation: ObservationReport;
+  /** the first look at the stack that failed, from the burst's start (emulated seconds); null if every look was answered */
+  stoppedAnswering: { atS: number; error: string; sentence: string } | null;
+  /** the last lines of the stack's log (endpoint option `log`), saved when it stopped answering */
+  logTail: string[];
 }
 
 /** One seed's run of a multi-seed scenario, as its own result would have it. */
@@ -135,6 +147,7 @@ export function buildResult(parts: {
   findings?: Finding[];
   lag: Lag;
   environment: Environment;
+  stack?: StackNotes;
 }): Result {
   const findings = parts.findings ?? [];
   return {
@@ -150,5 +163,6 @@ export function buildResult(parts: {
     lag: parts.lag,
     exitCode: exitCodeOf(parts.verdicts, findings, parts.interrupted),
     environment: parts.environment,
+    ...(parts.stack === undefined ? {} : { stack: parts.stack }),
   };
 }

@@ -32,7 +32,8 @@ import type { AutoFactor } from './lag.js';
 import { launchMode, type LaunchContext, type LaunchedStack } from './launch/index.js';
 import { runLoad } from './load.js';
 import { parseHostStates, pollVms, type PolledVm } from './poll.js';
-import type { Result } from './result.js';
+import { observationReport, polledBoundaries, type Observation } from './polled-stages.js';
+import type { Result, StackNotes } from './result.js';
 import { seriesOf } from './series.js';
 import type { ResolvedScenario } from './scenario.js';
 import type { StageName } from './stages.js';
@@ -145,6 +146,9 @@ async function runOnce(
   });
   options.watch?.(() => tracer.progress());
   const ending: Ending = { burstAtMs: null, endAtMs: 0, deadlineHit: false, interrupted: null };
+  /** the first look at the stack that failed, if one did */
+  let stopped: { atMs: number; error: string } | undefined;
+  const stackNotes: StackNotes = { observation: observationReport('drivers', resolved.pollEveryMs), stoppedAnswering: null, logTail: [] };
 
   const body = async (): Promise<Map<number, PolledVm>> => {
     // the tap sits between each driver's pool and the farm: an action is seen when a worker starts it
@@ -190,15 +194,20 @@ async function runOnce(
         scenario.load.concurrency === undefined ? {} : { concurrency: scenario.load.concurrency },
       );
 
-      const states = new Map<number, string>();
-      const cursor = { next: 0 };
+      const look: Look = { states: new Map(), seen: new Map(), cursor: 0, observes: launched.observes ?? 'drivers' };
       let nextPoll = burstStart + resolved.pollEveryMs;
       while (!end.signal.aborted) {
         const { counts } = tracer.progress();
         if (counts.up + counts.failed === tracer.requested) break;
         if (clock.now() >= nextPoll) {
           nextPoll += resolved.pollEveryMs;
-          await crossCheck(stack, tracer, states, cursor, clock, record);
+          try {
+            await crossCheck(stack, tracer, look, clock, record);
+          } catch (error) {
+            // a stack that stops answering ends nothing early: the run goes on to its deadline, every VM accounted for
+            if (!(error instanceof UserError)) throw error;
+            stopped ??= { atMs: clock.now(), error: error.message };
+          }
         }
         await clock.sleep(SETTLE_CHECK_MS, end.signal).catch(() => {});
       }
@@ -206,6 +215,8 @@ async function runOnce(
       for (const t of crashTimers) t.cancel();
       options.signal?.removeEventListener('abort', onInterrupt);
       ending.endAtMs = clock.now();
+      if (stopped !== undefined) stackNotes.stoppedAnswering = stoppedSentence(stopped, burstStart, tracer);
+      stackNotes.observation = observationReport(look.observes, resolved.pollEveryMs);
       if (options.signal?.aborted) ending.interrupted = { signal: signalName(options.signal.reason) };
       else ending.deadlineHit = end.signal.aborted;
       if (!end.signal.aborted) end.abort(new Error('finished'));
@@ -214,7 +225,9 @@ async function runOnce(
       farm.stop();
       tracer.freeze();
       await load;
-      return await finalPoll(stack, tracer);
+      const polled = await finalPoll(stack, tracer);
+      if (stackNotes.stoppedAnswering !== null && launched.logTail) stackNotes.logTail = await launched.logTail();
+      return polled;
     } finally {
       await launched.stop();
       farm.stop();
@@ -236,6 +249,7 @@ async function runOnce(
     clock,
     auto: extra.auto ?? null,
     environment: wall.environment(),
+    ...(mode.name === 'embedded' ? {} : { stack: stackNotes }),
     ...(options.onSamples ? { onSamples: options.onSamples } : {}),
   });
   return { ...result, series: seriesOf(detection.view, ending.endAtMs) };
@@ -365,23 +379,17 @@ const CROSS_CHECK_BATCH = 1000;
  * look takes the next batch of unsettled VMs, round robin, so a 100,000-VM burst costs the same
  * per look as a small one; the final poll, after the run, reads them all.
  */
-async function crossCheck(
-  stack: LaunchedStack,
-  tracer: Tracer,
-  states: Map<number, string>,
-  cursor: { next: number },
-  clock: Clock,
-  record: (e: TraceEvent) => void,
-): Promise<void> {
+async function crossCheck(stack: LaunchedStack, tracer: Tracer, look: Look, clock: Clock, record: (e: TraceEvent) => void): Promise<void> {
+  const { states } = look;
   const ids: number[] = [];
   const n = tracer.requested;
-  let i = cursor.next % Math.max(n, 1);
+  let i = look.cursor % Math.max(n, 1);
   for (let seen = 0; seen < n && ids.length < CROSS_CHECK_BATCH; seen += 1, i = (i + 1) % n) {
     const id = tracer.vmIdOf(i);
     const phase = tracer.phaseOf(i);
     if (id !== undefined && phase !== Phase.UP && phase !== Phase.FAILED) ids.push(id);
   }
-  cursor.next = i;
+  look.cursor = i;
   if (ids.length === 0) return;
   const polled = await pollVms(stack.endpoint, stack.session, ids);
   const t = clock.now();
@@ -390,5 +398,29 @@ async function crossCheck(
     if (states.get(vm.id) === name) continue;
     states.set(vm.id, name);
     record({ t, type: 'state', vmId: vm.id, info: name, ...(vm.host === undefined ? {} : { host: vm.host }) });
+    if (look.observes === 'polling') for (const e of polledBoundaries(vm, t, look.seen)) record(e);
   }
+}
+
+/** What the cross-check carries from one look to the next. */
+interface Look {
+  /** each VM's last polled state, by display name */
+  states: Map<number, string>;
+  /** stages from polling: the last boundary taken for each VM (harness/polled-stages.ts) */
+  seen: Map<number, number>;
+  /** where the next batch starts, in burst order */
+  cursor: number;
+  observes: Observation;
+}
+
+/** One sentence: when the stack stopped answering, counted from the burst, and how many VMs it left on their way. */
+function stoppedSentence(stopped: { atMs: number; error: string }, burstAtMs: number, tracer: Tracer): StackNotes['stoppedAnswering'] {
+  const { counts } = tracer.progress();
+  const unsettled = tracer.requested - counts.up - counts.failed;
+  const atS = Math.round((stopped.atMs - burstAtMs) / 100) / 10;
+  return {
+    atS,
+    error: stopped.error,
+    sentence: `The stack stopped answering ${atS} s into the burst (${stopped.error}); ${unsettled} of ${tracer.requested} VMs were still on their way and are counted where they were.`,
+  };
 }

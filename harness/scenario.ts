@@ -427,7 +427,8 @@ function applyOverrides(input: unknown, o: ScenarioOverrides, source: string): u
     const before = typeof out['launch'] === 'string' ? { mode: out['launch'] } : asObject(out['launch']);
     const mode = o.endpoint !== undefined ? 'endpoint' : (o.launch ?? (typeof before['mode'] === 'string' ? before['mode'] : 'embedded'));
     out['launch'] = {
-      ...(before['mode'] === mode ? before : {}),
+      // a --set launch.X without a mode is an option of the mode the flags name
+      ...(before['mode'] === mode || before['mode'] === undefined ? before : {}),
       mode,
       ...(o.endpoint === undefined ? {} : { url: o.endpoint }),
       ...(o.keep === true ? { keep: true } : {}),

@@ -49,6 +49,9 @@ const BOOT = 3;
 const RUNNING = 4;
 const NET_MSG = 5;
 
+/** The boundary position of each boundary a `polled` event names. */
+const POLLED_AT: Readonly<Record<string, number>> = { PROLOG, BOOT, RUNNING, 'NET-MSG': NET_MSG };
+
 /** [from, to] boundary positions of each stage, in STAGES order. */
 const STAGE_ENDS: ReadonlyArray<readonly [number, number]> = [
   [START, PENDING],
@@ -105,6 +108,12 @@ export class BoundaryTable {
       case 'net-msg':
         setOnce(at[NET_MSG]!, index, e.t);
         break;
+      case 'polled': {
+        // stages from polling (harness/polled-stages.ts): each boundary once, at the poll that showed it
+        const boundary = e.action === undefined ? undefined : POLLED_AT[e.action];
+        if (boundary !== undefined) setOnce(at[boundary]!, index, e.t);
+        break;
+      }
       default:
         break;
     }

@@ -39,6 +39,12 @@ export type TraceEventType =
   | 'host'
   /** harness: polling the stack found the VM in a new state; `info` is its display name, `host` its history's host */
   | 'state'
+  /**
+   * harness: polling found the VM past boundary `action` (PROLOG, BOOT, RUNNING, NET-MSG), or
+   * failed (`action` FAILURE, `result` FAILURE): stages from polling, against a stack whose drivers
+   * are not ours (harness/polled-stages.ts)
+   */
+  | 'polled'
   /** farm: a fault was injected into an action (`action` the operation, `info` fail: <message> or hang) */
   | 'fault';
 

@@ -209,6 +209,10 @@ export class Tracer {
       case 'net-msg':
         this.move(index, Phase.UP);
         break;
+      case 'polled':
+        if (failed) this.fail(index, e.info ?? 'the stack shows the VM failed', stageOfPhase(phase));
+        else if (e.action !== undefined && e.action in POLLED_PHASE) this.move(index, POLLED_PHASE[e.action]!);
+        break;
       case 'lost':
         if (phase !== Phase.FAILED) this.fail(index, e.info ?? `lost${e.host ? ` with host ${e.host}` : ''}`, stageOfPhase(phase));
         break;
@@ -240,6 +244,9 @@ export class Tracer {
     return id;
   }
 }
+
+/** The phase a `polled` boundary puts a VM in. */
+const POLLED_PHASE: Readonly<Record<string, Phase>> = { PROLOG: Phase.PROLOG, BOOT: Phase.BOOT, RUNNING: Phase.RUNNING, 'NET-MSG': Phase.UP };
 
 /** The stage a VM in `phase` is living through. */
 export function stageOfPhase(phase: Phase): StageName {

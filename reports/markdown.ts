@@ -17,9 +17,12 @@ export function summaryMarkdown(result: Result): string {
     );
   }
 
+  if (result.stack?.stoppedAnswering) out.push(`**${result.stack.stoppedAnswering.sentence}**`, '');
+
   out.push(row(TABLE_COLUMNS), `|${TABLE_COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of stageRows(result.stages)) out.push(row(r));
   out.push('', 'Times in emulated seconds.', '');
+  if (result.stack) out.push(`Boundaries: ${result.stack.observation.summary}.`, '');
   const note = censoredNote(result);
   if (note) out.push(note, '');
 
@@ -58,6 +61,9 @@ export function summaryMarkdown(result: Result): string {
     out.push(`Cross-check: ${result.crossCheck.upButNotRunning} VMs are up but the stack does not show them RUNNING, e.g. ${e}.`, '');
   }
   out.push(lagLine(result.lag), '');
+  if (result.stack && result.stack.logTail.length > 0) {
+    out.push(`### The stack's log, last ${result.stack.logTail.length} lines`, '', '```', ...result.stack.logTail.map((l) => l.replace(/```/g, "'''")), '```', '');
+  }
   return out.join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ApiResult } from '../../opennebula/errors.js';
 import { VmState } from '../../opennebula/states.js';
@@ -22,10 +22,34 @@ export const EndpointOptionsSchema = z.strictObject({
   farmFile: z.string().min(1).optional(),
   /** the session file (`user:password`); default the file ONE_AUTH names, else ~/.one/one_auth */
   auth: z.string().min(1).optional(),
+  /** the IM_MAD and VM_MAD names the run's hosts are registered with (oned.conf / monitord.conf NAME) */
+  imMad: z.string().min(1).default('dummy'),
+  vmMad: z.string().min(1).default('dummy'),
+  /**
+   * where the stage boundaries are taken: `drivers` when the stack's MADs are `stampede driver`
+   * (every boundary at the driver seam), `polling` when they are not (OpenNebula's own dummy
+   * drivers): PROLOG, BOOT, RUNNING off the polled VM states (harness/polled-stages.ts)
+   */
+  observe: z.enum(['drivers', 'polling']).default('drivers'),
+  /** the stack's log file (oned.log): its tail goes into the report when the stack stops answering */
+  log: z.string().min(1).optional(),
 });
 export type EndpointOptions = z.infer<typeof EndpointOptionsSchema>;
 
 const oneUrl = (): string => process.env['ONE_XMLRPC']?.trim() || DEFAULT_ONE_XMLRPC;
+
+/** Lines of the stack's log kept in the report of a run whose stack stopped answering. */
+const LOG_TAIL_LINES = 40;
+
+/** The last `n` lines of a log file; a log that cannot be read says so in one line. */
+async function tailOf(path: string, n: number): Promise<string[]> {
+  try {
+    const text = await readFile(path, 'utf8');
+    return text.split('\n').filter((l) => l !== '').slice(-n);
+  } catch (error) {
+    return [`(the log ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'})`];
+  }
+}
 
 /** Cleanup polls until the VMs it terminated are DONE: at most this many looks, 1 s (emulated) apart. */
 const CLEANUP_LOOKS = 120;
@@ -94,10 +118,12 @@ export const endpointMode: LaunchMode<EndpointOptions> = {
     return {
       endpoint,
       session,
+      observes: options.observe,
+      ...(options.log === undefined ? {} : { logTail: () => tailOf(options.log!, LOG_TAIL_LINES) }),
       async registerHosts(names) {
         if (options.hostsExist) return;
         for (const name of names) {
-          const answer = await client.call('one.host.allocate', [session, name, 'dummy', 'dummy', -1]);
+          const answer = await client.call('one.host.allocate', [session, name, options.imMad, options.vmMad, -1]);
           if (answer[0] !== true) throw new UserError(`the stack at ${client.url} refused host ${name}: ${String(answer[1])}`);
           hosts.push(answer[1] as number);
         }
@@ -105,7 +131,10 @@ export const endpointMode: LaunchMode<EndpointOptions> = {
       async stop() {
         try {
           server.retire();
-          if (!options.keep) await cleanUp();
+          if (!options.keep) await cleanUp().catch((error: unknown) => {
+            // a stack that no longer answers has nothing left this run can remove
+            if (!(error instanceof UserError)) throw error;
+          });
         } finally {
           await server.close();
           await client.close();

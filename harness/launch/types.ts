@@ -3,6 +3,7 @@ import type { FarmLauncher } from '../../adapters/mad-drivers.js';
 import type { Clock } from '../../sim/clock.js';
 import type { MethodHandler, StackEndpoint } from '../endpoint.js';
 import type { StackCpuMeter } from '../stack-cpu.js';
+import type { Observation } from '../polled-stages.js';
 import type { ResolvedScenario } from '../scenario.js';
 
 /**
@@ -36,6 +37,13 @@ export interface LaunchedStack {
    * A mode told the hosts already exist makes this a no-op.
    */
   registerHosts?(names: readonly string[]): Promise<void>;
+  /**
+   * Where the stage boundaries are taken (harness/polled-stages.ts): at the driver seam (default),
+   * or off the stack's polled VM states when its drivers are not ours.
+   */
+  observes?: Observation;
+  /** The last lines of the stack's log, for the report of a run whose stack stopped answering. */
+  logTail?(): Promise<string[]>;
   /** Stops the stack's timers and releases what the launch started (and removes what it created). */
   stop(): Promise<void>;
 }
