@@ -167,7 +167,7 @@ async function runOnce(
     try {
       const hostNames = resolved.hosts.map((h) => h.name);
       await (stack.registerHosts ? stack.registerHosts(hostNames) : registerHosts(stack, hostNames));
-      await waitMonitored(stack, clock, resolved.hosts.length, options.signal);
+      await waitMonitored(stack, clock, resolved.hosts.length, options.signal, resolved.pollEveryMs);
 
       const burstStart = clock.now();
       if (!options.signal?.aborted) ending.burstAtMs = burstStart;
@@ -309,13 +309,15 @@ async function registerHosts(stack: LaunchedStack, names: readonly string[]): Pr
 
 /**
  * Schedulers only place VMs on monitored hosts (mm_sched takes `HOST[STATE=1 or STATE=2]`), so the burst waits until every
- * host is. Polls back off (1 s, 2 s, ... 30 s) so a 10,000-host cloud monitored 15 hosts at a time
+ * host is. Polls back off (1 s, 2 s, ... 30 s, or the scenario's pollEvery when that is shorter) so a 10,000-host cloud monitored 15 hosts at a time
  * is not polled thousands of times; past 30 s, a cloud that is monitored slowly is read about
  * once per halving of what is left (at the pace of the last two reads, half the time the rest
  * would take, at most 15 minutes): each read is the whole pool, and 100,000 hosts monitored 15 at
  * a time would otherwise be read 200 times.
  */
-async function waitMonitored(stack: LaunchedStack, clock: Clock, expected: number, signal?: AbortSignal): Promise<void> {
+async function waitMonitored(stack: LaunchedStack, clock: Clock, expected: number, signal: AbortSignal | undefined, pollEveryMs: number): Promise<void> {
+  // a scenario that polls more often than the cap (a real oned on the real clock) looks at its hosts as often
+  const capMs = Math.max(1000, Math.min(MONITOR_POLL_CAP_MS, pollEveryMs));
   const limitMs = 12 * 3600_000;
   const start = clock.now();
   let waitMs = 1000;
@@ -341,7 +343,7 @@ async function waitMonitored(stack: LaunchedStack, clock: Clock, expected: numbe
     }
     last = { t: now, monitored: monitored.length };
     await clock.sleep(sleepMs, signal).catch(() => {});
-    waitMs = Math.min(waitMs * 2, MONITOR_POLL_CAP_MS);
+    waitMs = Math.min(waitMs * 2, capMs);
   }
 }
 
