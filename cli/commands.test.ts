@@ -106,7 +106,7 @@ describe('stampede profiles', () => {
     expect(await stampede('profiles', 'show', 'optimised')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'stampede profiles: no profile "optimised" (did you mean "optimized"?); known: opennebula-4.4, optimized, study-0, study-1, study-2, study-3, study-4, study-5.\n',
+      stderr: 'stampede profiles: no profile "optimised" (did you mean "optimized"?); known: opennebula-4.4, opennebula-7.5, optimized, study-0, study-1, study-2, study-3, study-4, study-5.\n',
     });
   });
 });

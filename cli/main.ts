@@ -94,8 +94,8 @@ Examples:
       real timers, 50 emulated seconds per wall second
   $ stampede run --launch process --clock scaled:5 --vms 128 --hosts 4
       the reference stack and its MAD drivers as child processes, over XML-RPC and HTTP
-  $ stampede run --endpoint http://127.0.0.1:2633/RPC2 --clock scaled:1 --set launch.farmPort=2634
-      a running OpenNebula whose drivers are stampede driver ... --farm http://127.0.0.1:2634
+  $ stampede run --endpoint http://127.0.0.1:2633/RPC2 --clock scaled:1 --set launch.farmPort=2635
+      a running OpenNebula whose drivers are stampede driver ... --farm http://127.0.0.1:2635
   $ stampede run --set load.mode=serial --set 'profile={extends: optimized, pathologies: {vmm-host-lock: true}}'
       any scenario field from the command line: --set PATH=VALUE, VALUE read as YAML
 
@@ -129,7 +129,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     .argument('[scenario-file]', 'scenario (.ts, .json or .yaml); the nightly scenario when absent')
     .addOption(new Option('--vms <n>', 'VMs to deploy in the burst').argParser(wholeNumber('--vms', 1, LIMITS.vms)))
     .addOption(new Option('--hosts <n>', 'emulated hypervisor hosts in the host farm').argParser(wholeNumber('--hosts', 1, LIMITS.hosts)))
-    .addOption(new Option('--profile <name>', 'stack profile: optimized, opennebula-4.4, or one of the scenario\'s').argParser(profileName))
+    .addOption(new Option('--profile <name>', 'stack profile: optimized, opennebula-4.4, opennebula-7.5, or one of the scenario\'s').argParser(profileName))
     .addOption(new Option('--seed <n>', 'seed of every random draw; same seed, same result').argParser(wholeNumber('--seed', 0, LIMITS.seed)))
     .addOption(new Option('--seeds <list>', 'run once per seed (1..5, 1,3,8) and judge the budgets on the pooled sample').argParser(seedList))
     .addOption(new Option('--clock <clock>', 'virtual (deterministic, fast), scaled:FACTOR (real timers) or scaled:auto (the factor that keeps the lag under 1%)').argParser(clockChoice))

@@ -46,7 +46,7 @@ export function registerStackCommand(program: Command, deps: CliDeps, done: (cod
     .description('Serve the reference stack over XML-RPC (OpenNebula API) until interrupted.')
     .addOption(new Option('--port <n>', 'TCP port (0 picks a free one)').default(2633).argParser(port))
     .addOption(new Option('--listen <address>', 'address to listen on; other than 127.0.0.1 requires --auth').default(LOOPBACK))
-    .addOption(new Option('--profile <name>', "stack profile: optimized, opennebula-4.4").argParser(profileName))
+    .addOption(new Option('--profile <name>', "stack profile: optimized, opennebula-4.4, opennebula-7.5").argParser(profileName))
     .addOption(new Option('--set <path=value>', 'any scenario field, e.g. --set clock=scaled:20 --set hosts.count=64 (repeatable)').argParser(scenarioSetting))
     .addOption(new Option('--auth <file>', 'the session file (user:password, user oneadmin) instead of oneadmin:oneadmin'))
     .addOption(new Option('--farm <url>', 'drivers as MAD processes (stampede driver) acting on the host farm at URL'))

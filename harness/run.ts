@@ -423,6 +423,6 @@ function stoppedSentence(stopped: { atMs: number; error: string }, burstAtMs: nu
   return {
     atS,
     error: stopped.error,
-    sentence: `The stack stopped answering ${atS} s into the burst (${stopped.error}); ${unsettled} of ${tracer.requested} VMs were still on their way and are counted where they were.`,
+    sentence: `The stack stopped answering ${atS} s into the burst (${stopped.error}); ${unsettled} of ${tracer.requested} VMs never settled and count in the stage they were in.`,
   };
 }

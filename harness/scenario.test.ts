@@ -53,7 +53,7 @@ describe('a bad field', () => {
     [{ load: { mdoe: 'serial' } }, 'scenario: load.mdoe: unknown field (did you mean "mode"?)'],
     [{ faults: { operations: { 'tm.clon': { failRate: 0.1 } } } }, 'did you mean "tm.clone"?'],
     [{ hosts: { count: 2, coers: 4 } }, 'scenario: hosts.coers: unknown field (did you mean "cores"?)'],
-    [{ profile: 'optimised' }, 'scenario: profile: unknown profile "optimised" (did you mean "optimized"?); known: opennebula-4.4, optimized'],
+    [{ profile: 'optimised' }, 'scenario: profile: unknown profile "optimised" (did you mean "optimized"?); known: opennebula-4.4, opennebula-7.5, optimized'],
     [{ zzzzzz: 1 }, 'scenario: zzzzzz: unknown field'],
   ])('%j: %s', (input, message) => {
     expect(sentence(() => resolveScenario(input))).toContain(message);

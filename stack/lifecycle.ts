@@ -29,6 +29,8 @@ export interface LifecycleDeps {
   vmm: VirtualMachineManager;
   /** the hand-offs between components on the deploy path (handoff.ts) */
   handoffs: Handoffs;
+  /** a deploy ended: the VM is RUNNING, or in PROLOG_FAILURE / BOOT_FAILURE (7.x's Plan Manager counts it done) */
+  onDeploySettled?: (vmId: number) => void;
 }
 
 export class Lifecycle {
@@ -112,6 +114,7 @@ export class Lifecycle {
     if (reply.result === 'FAILURE') {
       this.setError(vm, 'Error executing image transfer script', reply.info);
       this.setState(vm, VmState.ACTIVE, LcmState.PROLOG_FAILURE);
+      this.deps.onDeploySettled?.(vm.id);
       return;
     }
     // RSTIME is stamped when BOOT starts, not when the VM reaches RUNNING, as oned does
@@ -128,11 +131,13 @@ export class Lifecycle {
     if (reply.result === 'SUCCESS' && deployId !== '' && deployId !== '-') {
       vm.deployId = deployId;
       this.setState(vm, VmState.ACTIVE, LcmState.RUNNING);
+      this.deps.onDeploySettled?.(vm.id);
       return;
     }
     if (reply.result === 'SUCCESS') this.setError(vm, 'Empty deploy ID for virtual machine', reply.info, true);
     else this.setError(vm, 'DEPLOY', reply.info, true);
     this.setState(vm, VmState.ACTIVE, LcmState.BOOT_FAILURE);
+    this.deps.onDeploySettled?.(vm.id);
   }
 
   private shutdownDone(vm: VmRecord, reply: MadReply): void {

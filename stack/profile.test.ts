@@ -55,7 +55,7 @@ describe('resolveProfile', () => {
 
   it('rejects an unknown base and a partial profile that extends nothing', () => {
     expect(() => resolveProfile({ extends: 'opennebula-5.0' })).toThrow(
-      'profile: extends: unknown profile "opennebula-5.0" (known: opennebula-4.4, optimized, study-0, study-1, study-2, study-3, study-4, study-5)',
+      'profile: extends: unknown profile "opennebula-5.0" (known: opennebula-4.4, opennebula-7.5, optimized, study-0, study-1, study-2, study-3, study-4, study-5)',
     );
     expect(() => resolveProfile('opennebula-5.0')).toThrow(ProfileError);
     expect(() => resolveProfile({ name: 'bare', scheduler: OPTIMIZED.scheduler })).toThrow(/monitoring: missing/);

@@ -47,6 +47,24 @@ export const schedulerKnobsSchema = z.strictObject({
   RERANK_PER_DISPATCH: z.boolean(),
 });
 
+/**
+ * 7.x: placement is a plan oned asks the scheduler driver for (oned.conf "Scheduler"; see
+ * plan-scheduler.ts). A profile with these knobs runs that scheduler instead of 4.4's mm_sched;
+ * `scheduler` then gives rank.conf's MAX_HOST and policy, and SCHED_INTERVAL goes unused.
+ */
+export const placementKnobsSchema = z.strictObject({
+  /** seconds a placement window stays open before a plan is asked for */
+  SCHED_MAX_WND_TIME: seconds,
+  /** a plan is asked for at once when more VMs than this wait */
+  SCHED_MAX_WND_LENGTH: z.int().positive(),
+  /** seconds before VMs that fit no host are tried again */
+  SCHED_RETRY_TIME: seconds,
+  /** deploys in flight on one host at most (a deploy runs until the VM is RUNNING) */
+  MAX_ACTIONS_PER_HOST: z.int().positive(),
+  /** deploys in flight in the cluster at most */
+  MAX_ACTIONS_PER_CLUSTER: z.int().positive(),
+});
+
 /** 4.4's information manager (oned.conf). */
 export const monitoringKnobsSchema = z.strictObject({
   /** seconds between information-manager timer runs */
@@ -95,6 +113,8 @@ export const pathologySwitchesSchema = z.strictObject(
 export const profileSchema = z.strictObject({
   name: z.string().min(1),
   scheduler: schedulerKnobsSchema,
+  /** 7.x's placement plans; absent: 4.4's interval scheduler */
+  placement: placementKnobsSchema.optional(),
   monitoring: monitoringKnobsSchema,
   tm: driverKnobsSchema,
   vmm: driverKnobsSchema,
@@ -109,6 +129,7 @@ export const profileInputSchema = z.strictObject({
   name: z.string().min(1).optional(),
   extends: z.string().min(1).optional(),
   scheduler: schedulerKnobsSchema.partial().optional(),
+  placement: placementKnobsSchema.partial().optional(),
   monitoring: monitoringKnobsSchema.partial().optional(),
   tm: driverKnobsSchema.partial().optional(),
   vmm: driverKnobsSchema.partial().optional(),
@@ -195,6 +216,36 @@ export const OPTIMIZED: StackProfile = {
 };
 
 /**
+ * OpenNebula 7.5.80 as the bundle under shared/opennebula/ ships it (etc/oned.conf,
+ * etc/schedulers/rank.conf, etc/monitord.conf), with stampede's drivers plugged in as
+ * suites/real-opennebula does: the placement window of 10 s or 7 VMs, retry 60 s, one deploy in
+ * flight per host and 30 in the cluster, rank's MAX_HOST 1 and striping, TM `-t 15`, VMM `-t 15 -p`
+ * (7.x's KVM line), IM `-t 15`. rank.conf has no HYPERVISOR_MEM (0). MANAGER_TIMER is oned's 15 s.
+ * API: oned's MAX_CONN and keep-alive defaults, which 7.x shares with 4.4, and 4.4's assumed
+ * service times (none measured yet).
+ */
+export const OPENNEBULA_7_5: StackProfile = {
+  name: 'opennebula-7.5',
+  scheduler: {
+    // the Scheduler Manager's timer period (include/SchedulerManager.h); unused by plans
+    SCHED_INTERVAL: 5,
+    MAX_VM: 0,
+    MAX_DISPATCH: 30,
+    MAX_HOST: 1,
+    HYPERVISOR_MEM: 0,
+    POLICY: 'striping',
+    RERANK_PER_DISPATCH: false,
+  },
+  placement: { SCHED_MAX_WND_TIME: 10, SCHED_MAX_WND_LENGTH: 7, SCHED_RETRY_TIME: 60, MAX_ACTIONS_PER_HOST: 1, MAX_ACTIONS_PER_CLUSTER: 30 },
+  monitoring: { MANAGER_TIMER: 15, HOST_PER_INTERVAL: 15, MONITORING_INTERVAL: 60 },
+  tm: { threads: 15 },
+  vmm: { threads: 15 },
+  im: { threads: 15 },
+  api: OPENNEBULA_4_4.api,
+  pathologies: allPathologies(false),
+};
+
+/**
  * The study's steps from `opennebula-4.4` to `optimized` (docs/fidelity.md), each the one before
  * with one more cause taken away, as the study took them: `study-0` is the release as installed,
  * `study-5` is `optimized`. Only stack knobs live here; the client of each step (serial submits
@@ -222,7 +273,7 @@ export const STUDY_STEPS: ReadonlyArray<{ name: string; step: string; input: Sta
 ];
 
 export const BUILTIN_PROFILES: Readonly<Record<string, StackProfile>> = (() => {
-  const known: Record<string, StackProfile> = { [OPENNEBULA_4_4.name]: OPENNEBULA_4_4, [OPTIMIZED.name]: OPTIMIZED };
+  const known: Record<string, StackProfile> = { [OPENNEBULA_4_4.name]: OPENNEBULA_4_4, [OPENNEBULA_7_5.name]: OPENNEBULA_7_5, [OPTIMIZED.name]: OPTIMIZED };
   // each step extends the one before, so they are resolved in order
   for (const s of STUDY_STEPS) known[s.name] = resolveProfile({ ...s.input, name: s.name }, known);
   return known;

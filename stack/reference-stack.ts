@@ -35,7 +35,8 @@ import type { HostShare } from './placement.js';
 import { HostPool, TemplatePool, VmPool } from './pools.js';
 import type { StackProfile } from './profile.js';
 import { ctime, type ImageRecord } from './records.js';
-import { Scheduler, type CycleResult } from './scheduler.js';
+import { PlanScheduler } from './plan-scheduler.js';
+import { Scheduler, type CycleResult, type SchedulerSource } from './scheduler.js';
 import { TransferManager } from './transfer-manager.js';
 import { VirtualMachineManager } from './vm-manager.js';
 
@@ -63,7 +64,9 @@ export class ReferenceStack {
   readonly drivers: Drivers;
   private readonly node: HeadNode;
   private readonly im: InformationManager;
-  private readonly scheduler: Scheduler;
+  /** 4.4's mm_sched, or 7.x's placement plans when the profile has `placement` */
+  private readonly scheduler: Scheduler | PlanScheduler;
+  private readonly plans: PlanScheduler | undefined;
   private readonly gate: ApiGate;
 
   constructor(options: ReferenceStackOptions) {
@@ -87,6 +90,7 @@ export class ReferenceStack {
       tm: new TransferManager(this.drivers.tm, options.frontend ?? 'frontend'),
       vmm: new VirtualMachineManager(this.drivers.vmm, on['direct-io'] ? 'none' : 'default'),
       handoffs: new Handoffs(clock, on['vertical-pipeline']),
+      onDeploySettled: (vmId) => this.plans?.settled(vmId),
     });
     this.node = {
       clock,
@@ -110,33 +114,32 @@ export class ReferenceStack {
     );
     this.im = new InformationManager(clock, hosts, this.drivers.im, profile.monitoring);
     const session = `oneadmin:${adminPassword}`;
-    this.scheduler = new Scheduler(
-      clock,
-      {
-        // mm_sched reads the pools over XML-RPC: it pays for the dumps on the API's workers
-        load: async (maxVm) => {
-          const pending = await this.gate.serve('one.vmpool.info', () => vms.pending(maxVm), () => vms.size);
-          // the dump is paid for either way; with nothing pending the scheduler has no use for it
-          const monitored = await this.gate.serve(
-            'one.hostpool.info',
-            () => (pending.length === 0 ? [] : schedulableHosts(hosts)),
-            () => hosts.size,
-          );
-          return { vms: pending.map((vm) => ({ id: vm.id, cpu: vm.cpu, memoryMiB: vm.memoryMiB })), hosts: monitored };
-        },
-        deploy: (vmId, hostId) => this.api.call('one.vm.deploy', [session, vmId, hostId, false, 0]),
-        setSchedMessage: (vmId, message) => {
-          const vm = vms.get(vmId);
-          if (vm?.state !== VmState.PENDING) return;
-          vm.userTemplate = setSingle(vm.userTemplate, 'SCHED_MESSAGE', `${ctime(clock.epochMs())}: ${message}`);
-        },
+    const source: SchedulerSource = {
+      // mm_sched reads the pools over XML-RPC: it pays for the dumps on the API's workers
+      load: async (maxVm) => {
+        const pending = await this.gate.serve('one.vmpool.info', () => vms.pending(maxVm), () => vms.size);
+        // the dump is paid for either way; with nothing pending the scheduler has no use for it
+        const monitored = await this.gate.serve(
+          'one.hostpool.info',
+          () => (pending.length === 0 ? [] : schedulableHosts(hosts)),
+          () => hosts.size,
+        );
+        return { vms: pending.map((vm) => ({ id: vm.id, cpu: vm.cpu, memoryMiB: vm.memoryMiB })), hosts: monitored };
       },
-      profile.scheduler,
-      {
+      deploy: (vmId, hostId) => this.api.call('one.vm.deploy', [session, vmId, hostId, false, 0]),
+      setSchedMessage: (vmId, message) => {
+        const vm = vms.get(vmId);
+        if (vm?.state !== VmState.PENDING) return;
+        vm.userTemplate = setSingle(vm.userTemplate, 'SCHED_MESSAGE', `${ctime(clock.epochMs())}: ${message}`);
+      },
+    };
+    this.plans = profile.placement && new PlanScheduler(clock, source, profile.scheduler, profile.placement, options.onSchedulerCycle);
+    this.scheduler =
+      this.plans ??
+      new Scheduler(clock, source, profile.scheduler, {
         oneVmPerHost: on['sched-ignores-max-host'],
         ...(options.onSchedulerCycle ? { onCycle: options.onSchedulerCycle } : {}),
-      },
-    );
+      });
   }
 
   /** Starts the information manager's and the scheduler's timers. */

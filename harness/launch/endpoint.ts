@@ -31,6 +31,12 @@ export const EndpointOptionsSchema = z.strictObject({
    * drivers): PROLOG, BOOT, RUNNING off the polled VM states (harness/polled-stages.ts)
    */
   observe: z.enum(['drivers', 'polling']).default('drivers'),
+  /**
+   * connections the client keeps open at most; more requests wait for one. oned serves MAX_CONN
+   * (default 15) at once with a backlog of MAX_CONN_BACKLOG (15): a burst opening a connection per
+   * request would see connects time out
+   */
+  connections: z.int().min(1).default(15),
   /** the stack's log file (oned.log): its tail goes into the report when the stack stops answering */
   log: z.string().min(1).optional(),
 });
@@ -69,7 +75,7 @@ export const endpointMode: LaunchMode<EndpointOptions> = {
   options: EndpointOptionsSchema,
   async start({ clock, farm }, options) {
     const session = options.auth === undefined ? oneEnvironment().auth.session : readAuthFile(options.auth, `the auth file ${options.auth}`).session;
-    const client = new XmlRpcClient(options.url ?? oneUrl());
+    const client = new XmlRpcClient(options.url ?? oneUrl(), { connections: options.connections });
     try {
       const version = await client.call('one.system.version', [session]);
       if (version[0] !== true) throw new UserError(`the stack at ${client.url} refused one.system.version: ${String(version[1])}`);

@@ -22,7 +22,7 @@ describe('launch flags over a scenario', () => {
   it('--endpoint picks the endpoint mode with its URL, --keep keeps, --launch keeps the options of the same mode', () => {
     expect(resolveScenario({}, { endpoint: 'http://127.0.0.1:2633/RPC2', keep: true }).launch).toEqual({
       mode: 'endpoint',
-      options: { url: 'http://127.0.0.1:2633/RPC2', keep: true, hostsExist: false, farmPort: 0, imMad: 'dummy', vmMad: 'dummy', observe: 'drivers' },
+      options: { url: 'http://127.0.0.1:2633/RPC2', keep: true, hostsExist: false, farmPort: 0, imMad: 'dummy', vmMad: 'dummy', observe: 'drivers', connections: 15 },
     });
     // a --set launch.X beside --endpoint is an option of the endpoint mode
     expect(resolveScenario({ launch: { observe: 'polling' } }, { endpoint: 'http://127.0.0.1:2633/RPC2' }).launch.options).toMatchObject({ observe: 'polling' });

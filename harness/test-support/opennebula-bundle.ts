@@ -172,6 +172,10 @@ export async function startOpenNebula(options: BundleOptions = {}): Promise<Runn
     if (!locked) throw new Error(`another OpenNebula instance held ${LOCK} for ${LOCK_WAIT_S} s ${stderr.trim()}`);
     execFileSync('tar', ['-xJf', tarball, '-C', dir]);
     if (missingPackages(tarball).length > 0) execFileSync(join(tree, 'install-runtime.sh'), { stdio: 'ignore' });
+    // start.sh switches the system datastore to the dummy TM after oned's first datastore
+    // monitoring, and a system datastore without capacity takes no VM ("No system datastores
+    // found"): oned would learn it 300 s later (MONITORING_INTERVAL_DATASTORE); here, within 10 s
+    await setConf(join(tree, 'etc', 'oned.conf'), 'MONITORING_INTERVAL_DATASTORE', '10');
     await options.configure?.(tree);
     const tmp = join(tree, 'var', 'tmp');
     execFileSync('mkdir', ['-p', tmp]);
@@ -182,6 +186,7 @@ export async function startOpenNebula(options: BundleOptions = {}): Promise<Runn
     const pid = Number(out.trim().split('\n').at(-1));
     running = new RunningOpenNebula(tree, guardian, guardianExit, pid);
     await createImage(running);
+    await waitSystemDatastore(running);
     return running;
   } catch (error) {
     guardian.stdin?.end();
@@ -221,6 +226,30 @@ async function createImage(one: RunningOpenNebula): Promise<void> {
   } finally {
     await client.close();
   }
+}
+
+/** Waits until the system datastore 0 has capacity: before that the scheduler places no VM. */
+async function waitSystemDatastore(one: RunningOpenNebula): Promise<void> {
+  const client = new XmlRpcClient(one.url);
+  const wall = wallClock();
+  try {
+    for (let look = 0; look < 120; look += 1) {
+      const info = await client.call('one.datastore.info', [one.session, 0]);
+      if (/<TOTAL_MB>[1-9]/.test(String(info[1]))) return;
+      await wall.sleep(500);
+    }
+    throw new Error('the system datastore 0 was not monitored within 60 s');
+  } finally {
+    await client.close();
+  }
+}
+
+/** Sets a top-level `NAME = VALUE` line of an OpenNebula config file. */
+export async function setConf(file: string, name: string, value: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  const re = new RegExp(`^${name}\\s*=.*$`, 'm');
+  if (!re.test(text)) throw new Error(`${file} has no ${name} line`);
+  await writeFile(file, text.replace(re, `${name} = ${value}`));
 }
 
 /** Replaces the first `NAME = [ ... ]` block of an OpenNebula config file whose body matches `which`. */

@@ -2,12 +2,17 @@
  * Against a real OpenNebula with its own dummy drivers (README, "Against your own OpenNebula",
  * way 1): oned 7.5.80 from the bundle, stampede in endpoint mode, stages from polling. No TM or
  * VMM action reaches our host farm, so the report must say which boundaries were polled and at
- * what resolution, and the run must still account for every VM.
+ * what resolution, and the run must still account for every VM. Then the same oned is killed in
+ * the middle of a second burst (one test, since the kill ends the instance: the suite stays
+ * within CI's time by starting oned once).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleUnavailable, startOpenNebula, type RunningOpenNebula } from '../../harness/test-support/opennebula-bundle.js';
 import { run } from '../../harness/run.js';
 import { resolveScenario } from '../../harness/scenario.js';
+import { ExitCode } from '../../harness/result.js';
+import type { ProgressSnapshot } from '../../harness/trace.js';
+import { wallClock } from '../../harness/wall-clock.js';
 import { XmlRpcClient } from '../../harness/xmlrpc-client.js';
 
 const unavailable = bundleUnavailable();
@@ -23,7 +28,7 @@ describe.skipIf(unavailable !== undefined)('a real OpenNebula with its own dummy
     expect(one?.leftovers() ?? []).toEqual([]);
   }, 120_000);
 
-  it('deploys 32 VMs on 8 hosts, PROLOG, BOOT and RUNNING polled at 1 s, and removes what it created', async () => {
+  it('deploys 32 VMs on 8 hosts, PROLOG, BOOT and RUNNING polled at 1 s, removes what it created; killed mid-run, accounts for every VM', async () => {
     const launch = { mode: 'endpoint', url: one.url, auth: one.authFile, observe: 'polling', log: one.log };
     const result = await run(
       resolveScenario({ launch, clock: 'scaled:1', hosts: { count: 8 }, vms: { count: 32 }, pollEvery: '1s', deadline: '120s', budgets: { failed: '== 0' } }),
@@ -51,5 +56,35 @@ describe.skipIf(unavailable !== undefined)('a real OpenNebula with its own dummy
     } finally {
       await client.close();
     }
-  }, 300_000);
+
+    // oned killed (SIGKILL) once the first VM of a second burst is up
+    const wall = wallClock();
+    let killed = false;
+    let ended = false;
+    const killAtFirstUp = (probe: () => ProgressSnapshot): void => {
+      const look = (): void => {
+        if (ended) return;
+        if (probe().counts.up > 0) {
+          process.kill(one.pid, 'SIGKILL');
+          killed = true;
+        } else wall.timer(250, look);
+      };
+      look();
+    };
+    const cut = await run(
+      resolveScenario({ launch, clock: 'scaled:1', hosts: { count: 8 }, vms: { count: 48 }, pollEvery: '1s', deadline: '40s' }),
+      { watch: killAtFirstUp },
+    ).finally(() => (ended = true));
+    expect(killed).toBe(true);
+    const { requested, up, failed, timedOut } = cut.vms;
+    expect(requested).toBe(48);
+    expect(up + failed + timedOut).toBe(48);
+    expect(up).toBeGreaterThan(0);
+    expect(up).toBeLessThan(48);
+    expect(cut.run.deadlineHit).toBe(true);
+    const stopped = cut.stack?.stoppedAnswering;
+    expect(stopped?.sentence).toMatch(/^The stack stopped answering [\d.]+ s into the burst \(the stack at http:\/\/127\.0\.0\.1:2633\/RPC2 does not answer: \w+\); \d+ of 48 VMs never settled/);
+    expect(cut.stack?.logTail.length).toBeGreaterThan(0);
+    expect(cut.exitCode).toBe(ExitCode.VERDICT);
+  }, 480_000);
 });
