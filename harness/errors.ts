@@ -7,6 +7,11 @@ export class UserError extends Error {
   override readonly name: string = 'UserError';
 }
 
+/** The stack cannot be reached at all (refused, reset, timed out): it may have died mid-run. */
+export class StackUnreachable extends UserError {
+  override readonly name: string = 'StackUnreachable';
+}
+
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }

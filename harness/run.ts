@@ -27,7 +27,7 @@ import { startDetection } from './detect/index.js';
 import { tapLauncher } from './driver-tap.js';
 import { startWallWatch } from './environment.js';
 import { tapEndpoint } from './endpoint.js';
-import { UserError } from './errors.js';
+import { StackUnreachable, UserError } from './errors.js';
 import type { AutoFactor } from './lag.js';
 import { launchMode, type LaunchContext, type LaunchedStack } from './launch/index.js';
 import { runLoad } from './load.js';
@@ -192,7 +192,14 @@ async function runOnce(
           ...(overhead === undefined ? {} : { clientOverheadMs: clientOverheadFrom(overhead, random) }),
         },
         scenario.load.concurrency === undefined ? {} : { concurrency: scenario.load.concurrency },
-      );
+      ).catch((error: unknown) => {
+        // the stack died mid-burst: what was not sent is never submitted, the rest counts where it is
+        if (!(error instanceof StackUnreachable)) throw error;
+        stopped ??= { atMs: clock.now(), error: error.message };
+        return [];
+      });
+      // a load that fails otherwise fails the run, at `await load` below; not as an unhandled rejection meanwhile
+      load.catch(() => {});
 
       const look: Look = { states: new Map(), seen: new Map(), cursor: 0, observes: launched.observes ?? 'drivers' };
       let nextPoll = burstStart + resolved.pollEveryMs;
@@ -205,7 +212,7 @@ async function runOnce(
             await crossCheck(stack, tracer, look, clock, record);
           } catch (error) {
             // a stack that stops answering ends nothing early: the run goes on to its deadline, every VM accounted for
-            if (!(error instanceof UserError)) throw error;
+            if (!(error instanceof StackUnreachable)) throw error;
             stopped ??= { atMs: clock.now(), error: error.message };
           }
         }

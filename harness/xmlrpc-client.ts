@@ -13,7 +13,7 @@ import type { Pool } from 'undici';
 import type { ApiResult } from '../opennebula/errors.js';
 import { decodeResponse, encodeCall, XmlRpcParseError, type XmlRpcValue } from '../opennebula/xmlrpc.js';
 import { asApiResult, faultError, multicallParams, multicallResults, type ApiCall, type StackEndpoint } from './endpoint.js';
-import { UserError } from './errors.js';
+import { StackUnreachable, UserError } from './errors.js';
 
 export interface XmlRpcClientOptions {
   /** most connections open at once (undici Pool `connections`); default 64 */
@@ -104,7 +104,7 @@ export class XmlRpcClient implements StackEndpoint {
       status = response.statusCode;
       text = await response.body.text();
     } catch (error) {
-      throw new UserError(`${this.where} does not answer: ${errorCode(error)}`);
+      throw new StackUnreachable(`${this.where} does not answer: ${errorCode(error)}`);
     }
     if (status !== 200) {
       throw new UserError(`${this.where} answered ${method} with HTTP ${status}${text ? `: ${text.slice(0, 120).trim()}` : ''}`);
