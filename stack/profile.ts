@@ -216,7 +216,7 @@ export const OPTIMIZED: StackProfile = {
 };
 
 /**
- * OpenNebula 7.5.80 as the bundle under shared/opennebula/ ships it (etc/oned.conf,
+ * OpenNebula 7.5.80 as the prebuilt bundle the real-OpenNebula suite runs ships it (etc/oned.conf,
  * etc/schedulers/rank.conf, etc/monitord.conf), with stampede's drivers plugged in as
  * suites/real-opennebula does: the placement window of 10 s or 7 VMs, retry 60 s, one deploy in
  * flight per host and 30 in the cluster, rank's MAX_HOST 1 and striping, TM `-t 15`, VMM `-t 15 -p`

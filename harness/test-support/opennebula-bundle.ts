@@ -28,7 +28,7 @@ const LOCK = '/tmp/stampede-opennebula.lock';
 const LOCK_WAIT_S = 600;
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The bundle's tarball: STAMPEDE_OPENNEBULA_BUNDLE (the file or its directory), else `shared/opennebula/` beside the repository or one of its parents. */
+/** The bundle's tarball: STAMPEDE_OPENNEBULA_BUNDLE (the file or its directory), else an `opennebula` directory in a `shared` directory beside the repository or one of its parents (README, "Against your own OpenNebula"). */
 export function findBundle(): string | undefined {
   const given = process.env['STAMPEDE_OPENNEBULA_BUNDLE'];
   const dirs = given ? [given] : ancestors(REPO).map((d) => join(d, 'shared', 'opennebula'));
