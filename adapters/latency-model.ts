@@ -143,7 +143,7 @@ export const LatencyModelSchema = z
         /** Network round trips of TCP and the SSH handshake (about eight on an InfiniBand LAN) and sshd's scheduling. */
         latency: dist(lognormal(20, 0.3)),
         /**
-         * Connections a TM action opens: 4.4's shared/qcow2 TM scripts make the VM's directory on
+         * Connections a TM action opens: 4.4's TM scripts of the shared and qcow2 drivers make the VM's directory on
          * the host (`ssh_make_path`) and then run their command there (`ssh_exec_and_log`, or `scp`
          * for CONTEXT): two each. A VMM action opens one.
          */

@@ -36,7 +36,7 @@ const { values, positionals } = parseArgs({
 
 const KNOBS = ['scheduler.SCHED_INTERVAL=1s..30s', 'scheduler.MAX_DISPATCH=1..1024', 'scheduler.MAX_HOST=1..64', 'tm.threads=1..256', 'vmm.threads=1..256'];
 const objective = parseObjective('total p95');
-const wall = (): number => Number(process.hrtime.bigint() / 1_000_000n);
+const wall = (): number => performance.now();
 
 if (values.time !== undefined) {
   const runs = Number(values.time);
