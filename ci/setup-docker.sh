@@ -6,7 +6,7 @@
 #     base (ci/offline-base-image.sh: Debian's packages and this machine's node); exported as
 #     STAMPEDE_IMAGE_BASE for the tests' image build;
 #   - TESTCONTAINERS_RYUK_DISABLED=true: the reaper's image cannot be pulled without a registry,
-#     and the container launch mode stops its containers itself;
+#     and the container launch mode stops its containers itself; TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1;
 #   - an EXIT trap (chained after any the caller set) removes the containers the tests left and
 #     stops the dockerd this script started, so CI leaves nothing running.
 # The tests skip the container suite with a one-line reason when this fails: a machine without
@@ -62,6 +62,8 @@ stampede_docker_setup() {
     stampede_docker_trap
   fi
   export TESTCONTAINERS_RYUK_DISABLED=true
+  # our containers use the host network, and the engine started here has no bridge to look the host up on
+  export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
   if [ -z "${STAMPEDE_IMAGE_BASE:-}" ]; then
     # the official base when the engine has it (or may pull it: STAMPEDE_PULL_BASE=1); else offline
     if docker image inspect node:22-slim >/dev/null 2>&1 ||

@@ -153,7 +153,7 @@ async function runOnce(
   const body = async (): Promise<Map<number, PolledVm>> => {
     // the tap sits between each driver's pool and the farm: an action is seen when a worker starts it
     const launched = await mode.start(
-      { resolved, clock, farm: tapLauncher(farm.launcher, clock, record), ...(options.meter ? { meter: options.meter } : {}), ...(options.api ? { api: options.api } : {}) },
+      { resolved, clock, farm: tapLauncher(farm.launcher, clock, record), ...(options.meter ? { meter: options.meter } : {}), ...(options.api ? { api: options.api } : {}), ...(options.out === undefined ? {} : { out: options.out }) },
       resolved.launch.options,
     );
     // the same stack, its API calls recorded (a launch may be a class: its methods are called on it)

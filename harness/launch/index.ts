@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { containerMode } from './container.js';
 import { embedded } from './embedded.js';
 import { endpointMode } from './endpoint.js';
 import { processMode } from './process.js';
@@ -12,6 +13,7 @@ export const LAUNCH_MODES: Readonly<Record<string, LaunchMode<never>>> = {
   [embedded.name]: embedded,
   [processMode.name]: processMode,
   [endpointMode.name]: endpointMode,
+  [containerMode.name]: containerMode,
 } as Record<string, LaunchMode<never>>;
 
 export function launchMode(name: string): LaunchMode<unknown> {

@@ -24,6 +24,8 @@ export interface LaunchContext {
    * OS read that process's CPU, and a mode that cannot see the stack's process leaves it unstarted.
    */
   meter?: StackCpuMeter;
+  /** the run's report directory, when it has one: a mode may leave files of its own there (a container's log) */
+  out?: string;
   /** test-only: wraps the stack's API table inside the meter, e.g. to inject a cost per call */
   api?: (table: ReadonlyMap<string, MethodHandler>) => ReadonlyMap<string, MethodHandler>;
 }

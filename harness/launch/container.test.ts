@@ -1,0 +1,147 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { STAGES } from '../stages.js';
+import { UserError } from '../errors.js';
+import { wallClock } from '../wall-clock.js';
+import { run } from '../run.js';
+import { resolveScenario } from '../scenario.js';
+import { buildImage, CONTAINER_LABEL, CONTAINER_LOG, contextTag, testcontainers } from './container.js';
+
+/**
+ * Why the container suite cannot run here, or undefined when it can: an engine must answer, and
+ * the Dockerfile's base must be on it (STAMPEDE_IMAGE_BASE, the official node:22-slim, or the
+ * offline base ci/offline-base-image.sh builds). ci/setup-docker.sh provides both in CI.
+ */
+async function unavailable(): Promise<{ reason: string } | { base: string | undefined }> {
+  const tc = await testcontainers();
+  let client;
+  try {
+    client = await tc.getContainerRuntimeClient();
+  } catch {
+    return { reason: 'no Docker engine answers (ci/setup-docker.sh starts one)' };
+  }
+  const wanted = process.env['STAMPEDE_IMAGE_BASE']?.trim();
+  const offline = `stampede-base:bookworm-node${process.versions.node.split('.')[0]}`;
+  for (const base of wanted ? [wanted] : ['node:22-slim', offline]) {
+    if (await client.image.exists(tc.ImageName.fromString(base))) return { base: base === 'node:22-slim' ? undefined : base };
+  }
+  return { reason: `the engine has no base image ${wanted ?? `node:22-slim or ${offline}`} (ci/offline-base-image.sh builds one)` };
+}
+
+const probe = await unavailable();
+const skip = 'reason' in probe ? probe.reason : undefined;
+const base = 'base' in probe ? probe.base : undefined;
+if (skip) console.log(`launch mode container: skipped: ${skip}`);
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+// testcontainers takes a file lock in the temporary directory (its reaper's, even when disabled)
+afterAll(() => {
+  for (const name of readdirSync(tmpdir())) if (/^testcontainers-node-.*\.lock$/.test(name)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+});
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'stampede-container-'));
+  dirs.push(d);
+  return d;
+};
+
+/** Containers of this mode still on the engine: none once a run has ended, whichever way. */
+async function leftContainers(): Promise<number> {
+  const tc = await testcontainers();
+  const client = await tc.getContainerRuntimeClient();
+  const list = await client.container.list();
+  return list.filter((c) => c.Labels?.[CONTAINER_LABEL] === 'stack').length;
+}
+
+const checkout = new URL('../../', import.meta.url).pathname;
+
+describe.skipIf(skip !== undefined)('launch mode container', () => {
+  it('builds the image once per source: its tag is a hash of the build context, and `stampede stack --help` runs in it', async () => {
+    const tag = await buildImage(checkout, base);
+    expect(tag).toBe(contextTag(checkout, base));
+    expect(contextTag(checkout, 'another-base:1')).not.toBe(tag);
+    const tc = await testcontainers();
+    const started = await new tc.GenericContainer(tag)
+      .withNetworkMode('host')
+      .withCommand(['stampede', 'stack', '--help'])
+      .withWaitStrategy(tc.Wait.forOneShotStartup())
+      .start();
+    const output = await new Promise<string>((done) => {
+      let text = '';
+      void started.logs().then((s) => s.on('data', (d: Buffer) => (text += d.toString())).on('end', () => done(text)));
+    });
+    await started.stop();
+    expect(output).toContain('Usage: stampede stack [options]');
+    expect(output).toContain('--farm <url>');
+  }, 1_200_000);
+
+  it('runs 64 VMs with the stack in the container, every stage observed, stage means within the reported lag of process mode', async () => {
+    const scenario = (launch: unknown) =>
+      resolveScenario({ launch, clock: 'scaled:20', hosts: { count: 4 }, vms: { count: 64 }, seed: 3, budgets: { failed: '== 0' } });
+    const out = tempDir();
+    const inContainer = await run(scenario({ mode: 'container', ...(base ? { base } : {}) }), { out });
+    const inProcess = await run(scenario('process'));
+    expect(await leftContainers()).toBe(0);
+    for (const r of [inContainer, inProcess]) {
+      expect(r.vms).toMatchObject({ requested: 64, up: 64, failed: 0 });
+      for (const stage of STAGES) expect(r.stages[stage].count, stage).toBe(64);
+    }
+    // the container's log is in the report
+    expect(readFileSync(join(out, CONTAINER_LOG), 'utf8')).toMatch(/stampede stack: the reference stack \(profile optimized\) serves http:\/\/127\.0\.0\.1:\d+\/RPC2/);
+    const rows = STAGES.map((stage) => {
+      const a = inContainer.stages[stage].mean!;
+      const b = inProcess.stages[stage].mean!;
+      const lag = inContainer.lag.bounds[stage].mean + inProcess.lag.bounds[stage].mean;
+      return { stage, container: a, process: b, difference: Math.abs(a - b), lag };
+    });
+    console.log(`container vs process, 64 VMs at scaled:20 (emulated s): ${JSON.stringify(rows)}`);
+    for (const row of rows) expect(row.difference, row.stage).toBeLessThanOrEqual(row.lag);
+  }, 1_800_000);
+
+  it('saves the log of a stack that does not start into the report, says so in one sentence, and removes the container', async () => {
+    const out = tempDir();
+    const resolved = resolveScenario({
+      launch: { mode: 'container', ...(base ? { base } : {}), command: ['stampede', 'stack', '--profile', 'no-such-profile'] },
+      clock: 'scaled:20',
+      vms: { count: 1 },
+    });
+    const failed = run(resolved, { out });
+    await expect(failed).rejects.toThrow(UserError);
+    await expect(failed).rejects.toThrow(/^launch mode container: the stack in stampede:src-\w+ did not answer XML-RPC .*the container exited with code 2.*no-such-profile/);
+    expect(readFileSync(join(out, CONTAINER_LOG), 'utf8')).toContain('no-such-profile');
+    expect(await leftContainers()).toBe(0);
+  }, 1_200_000);
+
+  it('ends an interrupted run as at its deadline and removes the container', async () => {
+    const abort = new AbortController();
+    const resolved = resolveScenario({ launch: { mode: 'container', ...(base ? { base } : {}) }, clock: 'scaled:5', hosts: { count: 2 }, vms: { count: 16 } });
+    const result = await run(resolved, {
+      signal: abort.signal,
+      watch: (probe) => {
+        const look = wallClock().every(100, () => {
+          if (probe().counts.up > 0) {
+            look.cancel();
+            abort.abort('SIGINT');
+          }
+        });
+      },
+    });
+    expect(result.interrupted).toEqual({ signal: 'SIGINT' });
+    expect(await leftContainers()).toBe(0);
+  }, 1_200_000);
+});
+
+describe('launch mode container, refusals', () => {
+  it('is refused on the virtual clock, and asks for the port of a user image', async () => {
+    await expect(run(resolveScenario({ launch: 'container', vms: { count: 1 } }))).rejects.toThrow(
+      'launch mode container cannot run on the virtual clock (it takes scaled)',
+    );
+    await expect(run(resolveScenario({ launch: { mode: 'container', image: 'my/opennebula:7' }, clock: 'scaled:5', vms: { count: 1 } }))).rejects.toThrow(
+      "launch mode container: with launch.image, give launch.port, the XML-RPC port your image's stack listens on",
+    );
+  });
+});
