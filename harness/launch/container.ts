@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { serveFarm } from '../farm-server.js';
 import { wallClock } from '../wall-clock.js';
 import { XmlRpcClient } from '../xmlrpc-client.js';
+import { stackArguments } from './process.js';
 import type { LaunchMode } from './types.js';
 
 /** Real seconds the stack in the container gets to answer XML-RPC (it starts its drivers first). */
@@ -160,25 +161,7 @@ export const containerMode: LaunchMode<ContainerOptions> = {
     const image = options.image ?? (await buildImage(resolve(options.context ?? checkout()), base));
     const port = options.port === 0 ? await freePort() : options.port;
     const server = await serveFarm({ launcher: farm });
-    const { scenario } = resolved;
-    const command =
-      options.command ??
-      (own
-        ? [
-            'stampede',
-            'stack',
-            '--port',
-            String(port),
-            '--set',
-            `clock=scaled:${resolved.clock.scale}`,
-            '--set',
-            `profiles=${JSON.stringify(scenario.profiles)}`,
-            '--set',
-            `profile=${JSON.stringify(scenario.profile)}`,
-            '--farm',
-            server.url,
-          ]
-        : undefined);
+    const command = options.command ?? (own ? ['stampede', ...stackArguments(resolved, port, server.url)] : undefined);
     const url = `http://127.0.0.1:${port}/RPC2`;
 
     let log = '';

@@ -6,6 +6,7 @@ import { serveFarm } from '../farm-server.js';
 import { stampedeCommand } from '../stampede-command.js';
 import { wallClock } from '../wall-clock.js';
 import { XmlRpcClient } from '../xmlrpc-client.js';
+import type { ResolvedScenario } from '../scenario.js';
 import type { LaunchMode } from './types.js';
 
 /** Real seconds to wait for the stack child to serve (it starts its three drivers first). */
@@ -16,6 +17,28 @@ export const ProcessOptionsSchema = z.strictObject({
   command: z.array(z.string().min(1)).min(1).optional(),
 });
 export type ProcessOptions = z.infer<typeof ProcessOptionsSchema>;
+
+/**
+ * `stampede stack ...` as process and container modes start it: on `port` (0: a free one), the
+ * run's clock factor and profiles, its drivers acting on the farm at `farmUrl`.
+ */
+export function stackArguments(resolved: ResolvedScenario, port: number, farmUrl: string): string[] {
+  const { scenario } = resolved;
+  const scale = resolved.clock.kind === 'scaled' ? resolved.clock.scale : 1;
+  return [
+    'stack',
+    '--port',
+    String(port),
+    '--set',
+    `clock=scaled:${scale}`,
+    '--set',
+    `profiles=${JSON.stringify(scenario.profiles)}`,
+    '--set',
+    `profile=${JSON.stringify(scenario.profile)}`,
+    '--farm',
+    farmUrl,
+  ];
+}
 
 /**
  * The reference stack as a child process (`stampede stack`), reached over XML-RPC on 127.0.0.1,
@@ -33,21 +56,7 @@ export const processMode: LaunchMode<ProcessOptions> = {
     if (resolved.clock.kind !== 'scaled') throw new UserError('launch mode process runs on the scaled clock (--clock scaled:FACTOR)');
     const server = await serveFarm({ launcher: farm });
     const [file, ...prefix] = options.command ?? stampedeCommand();
-    const { scenario } = resolved;
-    const args = [
-      ...prefix,
-      'stack',
-      '--port',
-      '0',
-      '--set',
-      `clock=scaled:${resolved.clock.scale}`,
-      '--set',
-      `profiles=${JSON.stringify(scenario.profiles)}`,
-      '--set',
-      `profile=${JSON.stringify(scenario.profile)}`,
-      '--farm',
-      server.url,
-    ];
+    const args = [...prefix, ...stackArguments(resolved, 0, server.url)];
     const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const killOnExit = (): void => void child.kill('SIGKILL');
     process.once('exit', killOnExit);
