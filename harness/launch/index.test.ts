@@ -11,7 +11,7 @@ describe('launch modes in a scenario', () => {
 
   it("names the registry's choices for an unknown mode, and the field for an option the mode does not take", () => {
     const choices = Object.keys(LAUNCH_MODES).join(', ');
-    expect(() => resolveScenario({ launch: 'container' }, {}, 's.yaml')).toThrow(`s.yaml: launch: expected one of ${choices}`);
+    expect(() => resolveScenario({ launch: 'vagrant' }, {}, 's.yaml')).toThrow(`s.yaml: launch: expected one of ${choices}`);
     expect(() => resolveScenario({ launch: { mode: 'kubernetes' } }, {}, 's.yaml')).toThrow(`s.yaml: launch.mode: expected one of ${choices}`);
     expect(() => resolveScenario({ launch: { mode: 'embedded', port: 1 } }, {}, 's.yaml')).toThrow('s.yaml: launch.port: unknown field');
     expect(() => launchMode('nope')).toThrow(`unknown launch mode "nope"; expected one of ${choices}`);
