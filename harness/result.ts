@@ -4,6 +4,7 @@ import type { Verdict, VmCounts } from './budgets.js';
 import type { Environment } from './environment.js';
 import type { Lag } from './lag.js';
 import type { RunSeries } from './series.js';
+import type { ShardReport } from './farm-shards.js';
 import { STAGES, type StageName } from './stages.js';
 import type { Sample, StageStats } from './stats.js';
 
@@ -92,6 +93,8 @@ export interface Result {
   seeds?: SeedRuns;
   /** what the report's charts draw, derived from the trace (harness/series.ts); a multi-seed run's are its first seed's */
   series?: RunSeries;
+  /** the `stampede farm` shards the run's farm was spread over, each with its measured clock offset (harness/farm-shards.ts) */
+  shards?: ShardReport[];
   /** runs whose stack is not in this process (process, endpoint): how the boundaries were taken, and whether the stack stopped answering */
   stack?: StackNotes;
 }

@@ -28,6 +28,7 @@ import { tapLauncher } from './driver-tap.js';
 import { startWallWatch } from './environment.js';
 import { tapEndpoint } from './endpoint.js';
 import { StackUnreachable, UserError } from './errors.js';
+import { openShards, type ShardReport } from './farm-shards.js';
 import type { AutoFactor } from './lag.js';
 import { launchMode, type LaunchContext, type LaunchedStack } from './launch/index.js';
 import { runLoad } from './load.js';
@@ -129,21 +130,34 @@ async function runOnce(
   // Crash times in a scenario count from the burst's start, which the farm cannot know yet.
   const { hosts: hostFaults, ...farmWideFaults } = scenario.faults;
   const crashes = Object.entries(hostFaults).flatMap(([host, f]) => (f.crashAt === undefined ? [] : [{ host, afterMs: f.crashAt }]));
-  const farm = new HostFarm({
-    clock,
-    random,
-    hosts: resolved.hosts,
-    latency: scenario.latency,
-    faults: {
-      ...farmWideFaults,
-      hosts: Object.fromEntries(Object.entries(hostFaults).map(([host, { crashAt: _ignored, ...rest }]) => [host, rest])),
-    },
-    store: scenario.store,
-    headNode: scenario.headNode,
-    onEvent: farmEventsTo(record),
-    // embedded collector: the guest's message arrives the moment it is sent
-    onNetMsg: (m) => record({ t: clock.now(), type: 'net-msg', vmId: m.vmId, host: m.host }),
-  });
+  // the host farm in this process, or spread over `stampede farm` shards (harness/farm-shards.ts)
+  const onFarmEvent = farmEventsTo(record);
+  const sharded =
+    scenario.farm.shards.length === 0
+      ? undefined
+      : await openShards({
+          urls: scenario.farm.shards,
+          resolved,
+          clock,
+          onEvent: (e) => (e.type === 'net-msg' ? record({ t: e.t, type: 'net-msg', vmId: e.vmId!, host: e.host! }) : onFarmEvent(e)),
+        });
+  const farm: Pick<HostFarm, 'launcher' | 'crash' | 'stop'> =
+    sharded ??
+    new HostFarm({
+      clock,
+      random,
+      hosts: resolved.hosts,
+      latency: scenario.latency,
+      faults: {
+        ...farmWideFaults,
+        hosts: Object.fromEntries(Object.entries(hostFaults).map(([host, { crashAt: _ignored, ...rest }]) => [host, rest])),
+      },
+      store: scenario.store,
+      headNode: scenario.headNode,
+      onEvent: onFarmEvent,
+      // embedded collector: the guest's message arrives the moment it is sent
+      onNetMsg: (m) => record({ t: clock.now(), type: 'net-msg', vmId: m.vmId, host: m.host }),
+    });
   options.watch?.(() => tracer.progress());
   const ending: Ending = { burstAtMs: null, endAtMs: 0, deadlineHit: false, interrupted: null };
   /** the first look at the stack that failed, if one did */
@@ -242,10 +256,12 @@ async function runOnce(
   };
 
   let polled: Map<number, PolledVm>;
+  let shards: ShardReport[] | undefined;
   try {
     polled = clock instanceof VirtualClock ? await clock.run(body) : await body();
   } finally {
     tracer.close();
+    shards = await sharded?.close();
   }
   const result = concludeRun({
     resolved,
@@ -259,7 +275,7 @@ async function runOnce(
     ...(mode.name === 'embedded' ? {} : { stack: stackNotes }),
     ...(options.onSamples ? { onSamples: options.onSamples } : {}),
   });
-  return { ...result, series: seriesOf(detection.view, ending.endAtMs) };
+  return { ...result, series: seriesOf(detection.view, ending.endAtMs), ...(shards ? { shards } : {}) };
 }
 
 function signalName(reason: unknown): string {

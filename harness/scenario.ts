@@ -163,6 +163,8 @@ export const ScenarioSchema = z.strictObject({
   faults: FaultPlanSchema.prefault({}),
   /** the image store on the head node */
   store: StoreSchema.prefault({}),
+  /** the host farm on `stampede farm` shards (their URLs) instead of in this process; each host on exactly one (scaled clock) */
+  farm: z.strictObject({ shards: z.array(z.url({ protocol: /^https?$/ })).default([]) }).prefault({}),
   /** the head node's CPU, where SSH set-ups run */
   headNode: z.strictObject({ cores: z.number().positive().default(8) }).prefault({}),
   /** emulated time after the burst starts at which a run that has not finished is ended and accounted */
