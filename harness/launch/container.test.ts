@@ -82,7 +82,7 @@ describe.skipIf(skip !== undefined)('launch mode container', () => {
 
   it('runs 64 VMs with the stack in the container, every stage observed, stage means within the reported lag of process mode (and a scheduling cycle\'s phase)', async () => {
     const scenario = (launch: unknown) =>
-      resolveScenario({ launch, clock: 'scaled:5', hosts: { count: 8 }, vms: { count: 64 }, seed: 3, budgets: { failed: '== 0' } });
+      resolveScenario({ launch, clock: 'scaled:2', hosts: { count: 8 }, vms: { count: 64 }, seed: 3, budgets: { failed: '== 0' } });
     const out = tempDir();
     const inContainer = await run(scenario({ mode: 'container', ...(base ? { base } : {}) }), { out });
     const inProcess = await run(scenario('process'));
@@ -94,7 +94,7 @@ describe.skipIf(skip !== undefined)('launch mode container', () => {
     // the container's log is in the report
     expect(readFileSync(join(out, CONTAINER_LOG), 'utf8')).toMatch(/stampede stack: the reference stack \(profile optimized\) serves http:\/\/127\.0\.0\.1:\d+\/RPC2/);
     const rows = stageAgreement(inContainer, inProcess, scenario('process').profile.scheduler.SCHED_INTERVAL);
-    console.log(`container (a) vs process (b), 64 VMs on 8 hosts at scaled:5 (emulated s): ${JSON.stringify(rows)}`);
+    console.log(`container (a) vs process (b), 64 VMs on 8 hosts at scaled:2 (emulated s): ${JSON.stringify(rows)}`);
     for (const row of rows) expect(row.difference, row.stage).toBeLessThanOrEqual(row.allowed);
   }, 1_800_000);
 
