@@ -14,12 +14,12 @@
  * is the median of --rounds runs, each on a fresh stack process; on a shared machine read the
  * median and the spread, never one run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { XmlRpcClient } from '../harness/xmlrpc-client.js';
+import { startStack, stopStack } from './stack-child.js';
 import { decodeCall, decodeResponse, encodeCall, encodeResponse } from '../opennebula/xmlrpc.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -64,35 +64,12 @@ async function codec(): Promise<void> {
   }
 }
 
-/** `stampede stack` from dist/, on a free port, with instant API service times. */
-async function startStack(): Promise<{ url: string; child: ChildProcess }> {
-  const cli = join(root, 'dist/cli/stampede.js');
-  if (!existsSync(cli)) throw new Error('dist/cli/stampede.js is missing: run `npm run build` first');
-  const child = spawn(process.execPath, [cli, 'stack', '--port', '0', '--set', INSTANT], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = / serves (http:\/\/\S+)/.exec(text);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`stampede stack exited with ${code} before listening`)));
-  });
-  return { url, child };
-}
-
-async function stopStack(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 async function allocate(): Promise<void> {
   const N = 10_000;
   const CONCURRENT = 256;
   const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const { url, child } = await startStack();
+    const { url, child } = await startStack(['--set', INSTANT]);
     // 256 requests in flight over at most MAX_CONN (240, the optimized profile) connections: a
     // connection past oned's limit waits out the keep-alive timeout and would measure that instead.
     const client = new XmlRpcClient(url, { connections: 240 });
@@ -123,7 +100,7 @@ async function vmpool(): Promise<void> {
   const times: number[] = [];
   const decodes: number[] = [];
   let mb = 0;
-  const { url, child } = await startStack();
+  const { url, child } = await startStack(['--set', INSTANT]);
   const client = new XmlRpcClient(url, { connections: 8 });
   try {
     for (let i = 0; i < VMS; i += BATCH) {

@@ -18,14 +18,11 @@
  * The bundle's binaries are not optimized builds (no -O): these are the endpoint's figures, not
  * OpenNebula's best.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleUnavailable, startOpenNebula } from '../harness/test-support/opennebula-bundle.js';
 import { XmlRpcClient } from '../harness/xmlrpc-client.js';
+import { startStack, stopStack } from './stack-child.js';
 
-const root = new URL('..', import.meta.url).pathname;
 const SESSION = 'oneadmin:oneadmin';
 const TEMPLATE = 'NAME = bench\nCPU = 0.25\nVCPU = 1\nMEMORY = 512\nDISK = [ IMAGE_ID = 0 ]\n';
 const CONNECTIONS = 15;
@@ -90,24 +87,11 @@ async function measure(url: string): Promise<Figures[]> {
 }
 
 async function reference(): Promise<Figures[]> {
-  const cli = join(root, 'dist/cli/stampede.js');
-  if (!existsSync(cli)) throw new Error('dist/cli/stampede.js is missing: run `npm run build` first');
-  const child: ChildProcess = spawn(process.execPath, [cli, 'stack', '--port', '0', '--profile', 'opennebula-7.5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { url, child } = await startStack(['--profile', 'opennebula-7.5']);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        text += d.toString();
-        const m = / serves (http:\/\/\S+)/.exec(text);
-        if (m) resolve(m[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`stampede stack exited with ${code} before listening`)));
-    });
     return await measure(url);
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await stopStack(child);
   }
 }
 
