@@ -1,38 +1,17 @@
-import { EventEmitter } from 'node:events';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { listenAddress } from './farm.js';
-import { main, type CliDeps } from './main.js';
+import { main } from './main.js';
+import { servingHarness } from './test-support/serving.js';
 
-function harness() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const signals = new EventEmitter();
-  const printed = new EventEmitter();
-  const deps: CliDeps = {
-    run: async () => {
-      throw new Error('stampede farm runs no scenario');
-    },
-    stdout: { isTTY: false, write: (s: string) => (out.push(s), printed.emit('line', s)) },
-    stderr: { write: (s: string) => err.push(s) },
-    signals,
-  };
-  const listening = new Promise<string>((resolve) => {
-    const look = (s: string) => {
-      const m = / serves (http:\/\/\S+)\n/.exec(s);
-      if (m) resolve(m[1]!);
-      else printed.once('line', look);
-    };
-    printed.once('line', look);
-  });
-  return { deps, signals, listening, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const harness = () => servingHarness('farm');
 
 describe('stampede farm', () => {
   it('serves the hosts --hosts names on the --listen address until SIGTERM, then ends with 0', async () => {
     const h = harness();
+    const listening = h.listening();
     const exit = main(['farm', '--hosts', 'host-0001..host-0004', '--listen', '127.0.0.1:0'], h.deps);
-    const url = await h.listening;
+    const url = await listening;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const info = (await (await request(`${url}/shard`)).body.json()) as { hosts: string[] };
     expect(info.hosts).toEqual(['host-0001', 'host-0002', 'host-0003', 'host-0004']);

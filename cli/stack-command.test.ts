@@ -1,41 +1,17 @@
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { XmlRpcClient } from '../harness/xmlrpc-client.js';
-import { main, type CliDeps } from './main.js';
+import { main } from './main.js';
+import { servingHarness } from './test-support/serving.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function harness() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const signals = new EventEmitter();
-  const printed = new EventEmitter();
-  const deps: CliDeps = {
-    run: async () => {
-      throw new Error('stampede stack runs no scenario');
-    },
-    stdout: { isTTY: false, write: (s: string) => (out.push(s), printed.emit('line', s)) },
-    stderr: { write: (s: string) => err.push(s) },
-    signals,
-  };
-  /** The URL the command prints once it listens. */
-  const listening = () =>
-    new Promise<string>((resolve) => {
-      const look = (s: string) => {
-        const m = / serves (http:\/\/\S+)\n/.exec(s);
-        if (m) resolve(m[1]!);
-        else printed.once('line', look);
-      };
-      printed.once('line', look);
-    });
-  return { deps, signals, listening, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const harness = () => servingHarness('stack');
 
 function authFile(content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'stampede-stack-'));
