@@ -94,6 +94,38 @@ describe('ShortBodies', () => {
   });
 });
 
+describe('ShortBodies: the TEMPLATE of VMs of one template', () => {
+  /** VMs whose shown attributes are the same frozen objects, as freezeShape leaves those of one template */
+  const shared = [
+    Object.freeze({ name: 'CPU', value: '0.5' }),
+    Object.freeze({ name: 'DISK', vector: Object.freeze({ DISK_ID: '0', IMAGE: 'ttylinux', SIZE: '2048', TYPE: 'FILE' }) }),
+    Object.freeze({ name: 'MEMORY', value: '512' }),
+  ];
+  const ofShape = (id: number): VmRecord => ({ ...record(id), template: [...shared, { name: 'VMID', value: String(id) }] });
+
+  it('writes what the renderer writes for each VM of the template', () => {
+    const bodies = new ShortBodies();
+    for (const id of [1, 2, 3]) expect(bodies.of(ofShape(id))).toBe(fresh(ofShape(id)));
+  });
+
+  it('renders again when an attribute it shows is another object, or could change in place', () => {
+    const bodies = new ShortBodies();
+    expect(bodies.of(ofShape(1))).toBe(fresh(ofShape(1)));
+    const bigger = ofShape(2);
+    bigger.template = [shared[0]!, shared[1]!, Object.freeze({ name: 'MEMORY', value: '1024' }), { name: 'VMID', value: '2' }];
+    expect(bodies.of(bigger)).toContain('<MEMORY>1024</MEMORY>');
+    expect(bodies.of(bigger)).toBe(fresh(bigger));
+    // an unfrozen vector is read every time: changed in place, it shows
+    const disk = { DISK_ID: '0', IMAGE: 'ttylinux', SIZE: '2048', TYPE: 'FILE' };
+    const diskAttribute = { name: 'DISK', vector: disk };
+    const loose = (id: number): VmRecord => ({ ...record(id), template: [shared[0]!, diskAttribute, shared[2]!] });
+    expect(bodies.of(loose(3))).toBe(fresh(loose(3)));
+    disk.SIZE = '4096';
+    expect(bodies.of(loose(4))).toContain('4096');
+    expect(bodies.of(loose(4))).toBe(fresh(loose(4)));
+  });
+});
+
 describe('HostBodies', () => {
   it('writes what renderHost writes, and renders again after any change the document shows', () => {
     const pool = new HostPool();

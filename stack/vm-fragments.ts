@@ -11,7 +11,7 @@
  */
 import { renderHost } from '../opennebula/host-xml.js';
 import { shortBodyXml, shortTemplateXml } from '../opennebula/vm-xml.js';
-import type { Template } from '../opennebula/template.js';
+import { isVector, type Template, type TemplateAttribute } from '../opennebula/template.js';
 import { toHostDocument } from './documents.js';
 import type { HistoryRecord, HostMonitor, HostRecord, VmRecord } from './records.js';
 
@@ -104,6 +104,9 @@ export class ShortBodies {
    * Bounded, as a generator of unique templates must not grow the head node without end.
    */
   private readonly templates = new Map<string, string>();
+  /** the attributes the last TEMPLATE fragment rendered showed, and that fragment */
+  private lastShown: TemplateAttribute[] = [];
+  private lastTemplateXml: string | undefined;
 
   /** The VM's short body, as renderVmPool(..., 'short') writes it for the VM's document. */
   of(vm: VmRecord): string {
@@ -112,12 +115,31 @@ export class ShortBodies {
     const fragments = this.fragments;
     const known = vm.id < fragments.length ? fragments[vm.id] : undefined;
     if (known !== undefined && known.shows(vm, last)) return known.xml;
-    const templateXml = known !== undefined && known.template === vm.template ? known.templateXml : this.shared(shortTemplateXml(vm.template));
+    const templateXml = known !== undefined && known.template === vm.template ? known.templateXml : this.templateOf(vm.template);
     const xml = shortBodyXml(vm, last, templateXml);
     // flat now, while its pieces are young: a kept rope would hold them all until a join
     xml.charCodeAt(0);
     while (fragments.length <= vm.id) fragments.push(undefined);
     fragments[vm.id] = new Fragment(vm, last, xml, templateXml);
+    return xml;
+  }
+
+  /**
+   * The short TEMPLATE of `template`. What it shows is a function of a few attributes; when they
+   * are the very (frozen) attributes the last one showed, as for every VM of one template
+   * (stack/vm-template.ts freezeShape), it is that one's text, without rendering it again.
+   */
+  private templateOf(template: Template): string {
+    const shown = shownAttributes(template);
+    const last = this.lastShown;
+    if (shown !== undefined && this.lastTemplateXml !== undefined && shown.length === last.length && shown.every((a, i) => a === last[i])) {
+      return this.lastTemplateXml;
+    }
+    const xml = this.shared(shortTemplateXml(template));
+    if (shown !== undefined) {
+      this.lastShown = shown;
+      this.lastTemplateXml = xml;
+    }
     return xml;
   }
 
@@ -129,6 +151,20 @@ export class ShortBodies {
     this.templates.set(templateXml, templateXml);
     return templateXml;
   }
+}
+
+/** Every attribute a short TEMPLATE reads (shortTemplateXml), in order. */
+const SHOWN = new Set(['CPU', 'MEMORY', 'VCPU', 'DISK', 'NIC', 'GRAPHICS']);
+
+/** The attributes shortTemplateXml reads from `template`; undefined if one of them could still change in place. */
+function shownAttributes(template: Template): TemplateAttribute[] | undefined {
+  const shown: TemplateAttribute[] = [];
+  for (const attribute of template) {
+    if (!SHOWN.has(attribute.name)) continue;
+    if (!Object.isFrozen(attribute) || (isVector(attribute) && !Object.isFrozen(attribute.vector))) return undefined;
+    shown.push(attribute);
+  }
+  return shown;
 }
 
 /** A host's body and every field of the record it shows, as they were when it was rendered. */
