@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeploymentVm, Drivers, MadReply } from '../opennebula/driver.js';
+import { monitorText, type DeploymentVm, type Drivers, type MadReply } from '../opennebula/driver.js';
 import { TRANSFER_ACTIONS } from '../opennebula/transfer-file.js';
 import { Random, fixed, uniform } from '../sim/random.js';
 import { VirtualClock, VirtualClockStalled } from '../sim/virtual-clock.js';
@@ -259,6 +259,9 @@ describe('HostFarm: limits and shared resources', () => {
         'NETRX=0',
         'NETTX=0',
       ]);
+      // in process the same answer travels as values too, which read as that text does
+      expect(reply.values).toMatchObject({ MODELNAME: 'Stampede emulated host', USEDCPU: '600', FREEMEMORY: '23592960' });
+      expect(monitorText(reply.values!)).toBe(reply.info);
       const unknown = await r.drivers.im.monitor({ hostId: 9, hostname: 'nowhere' });
       expect(unknown).toEqual({ action: 'MONITOR', result: 'FAILURE', id: 9, info: 'ssh: Could not resolve hostname nowhere: Name or service not known' });
     });

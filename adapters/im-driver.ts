@@ -1,10 +1,12 @@
 import {
   failure,
+  monitorText,
   success,
   type DriverTransport,
   type InformationDriver,
   type MadReply,
   type MonitorRequest,
+  type MonitorValues,
 } from '../opennebula/driver.js';
 import { faultMessage, never, type FarmCore } from './farm-core.js';
 import type { FarmEvent } from './farm-events.js';
@@ -52,29 +54,30 @@ export class FarmInformationDriver implements InformationDriver {
     const failed = await core.work(h, core.latency.im.monitor, key);
     if (failed !== undefined) return failure('MONITOR', hostId, failed);
     if (fault.kind === 'fail') return failure('MONITOR', hostId, fault.message ?? faultMessage(op, h.name));
-    return success('MONITOR', hostId, monitorLines(h).join('\n'));
+    const values = monitorValues(h);
+    return { ...success('MONITOR', hostId, monitorText(values)), values };
   }
 }
 
-/** The probe output for `host` now. */
-export function monitorLines(host: FarmHost): string[] {
+/** The probe's values for `host` now, in the order the probe prints them. */
+export function monitorValues(host: FarmHost): MonitorValues {
   const totalCpu = host.cores * 100;
   const usedCpu = Math.min(totalCpu, Math.round(host.cpu.rate * 100));
   const totalKiB = host.memoryMiB * 1024;
   const usedKiB = host.usedMemoryMiB * 1024;
-  return [
-    'HYPERVISOR=dummy',
-    `HOSTNAME=${host.name}`,
-    'ARCH=x86_64',
-    'MODELNAME="Stampede emulated host"',
-    'CPUSPEED=2200',
-    `TOTALCPU=${totalCpu}`,
-    `USEDCPU=${usedCpu}`,
-    `FREECPU=${totalCpu - usedCpu}`,
-    `TOTALMEMORY=${totalKiB}`,
-    `USEDMEMORY=${usedKiB}`,
-    `FREEMEMORY=${totalKiB - usedKiB}`,
-    'NETRX=0',
-    'NETTX=0',
-  ];
+  return {
+    HYPERVISOR: 'dummy',
+    HOSTNAME: host.name,
+    ARCH: 'x86_64',
+    MODELNAME: 'Stampede emulated host',
+    CPUSPEED: '2200',
+    TOTALCPU: String(totalCpu),
+    USEDCPU: String(usedCpu),
+    FREECPU: String(totalCpu - usedCpu),
+    TOTALMEMORY: String(totalKiB),
+    USEDMEMORY: String(usedKiB),
+    FREEMEMORY: String(totalKiB - usedKiB),
+    NETRX: '0',
+    NETTX: '0',
+  };
 }

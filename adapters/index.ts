@@ -23,5 +23,5 @@ export {
 } from './faults.js';
 export { FarmInstrument, FLIGHT_KINDS, type FlightKind, type FarmSummary, type HostSummary } from './instrument.js';
 export { StepSeries } from './step-series.js';
-export { monitorLines } from './im-driver.js';
+export { monitorValues } from './im-driver.js';
 export { madLauncher, driverPool, type FarmLauncher, type DriverKind } from './mad-drivers.js';

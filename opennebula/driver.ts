@@ -19,6 +19,25 @@ export interface MadReply {
   result: MadResult;
   id: number;
   info: string;
+  /**
+   * A MONITOR success's KEY=VALUE pairs as values, beside `info`, their text: a driver in the head
+   * node's process hands them over as they are, so the head node need not read its own text back.
+   * Only the wire (the MAD line, the farm's HTTP) carries text alone.
+   */
+  values?: MonitorValues;
+}
+
+/** KEY -> value of a probe's output, in the order printed (`MODELNAME="a b"` is `MODELNAME: 'a b'`). */
+export type MonitorValues = Readonly<Record<string, string>>;
+
+/** The probe text of `values`: one KEY=VALUE a line, a value with spaces in double quotes. */
+export function monitorText(values: MonitorValues): string {
+  let text = '';
+  for (const key in values) {
+    const value = values[key]!;
+    text += `${text === '' ? '' : '\n'}${key}=${/\s/.test(value) || value === '' ? `"${value}"` : value}`;
+  }
+  return text;
 }
 
 // ---------------------------------------------------------------------------------- TM

@@ -4,7 +4,8 @@ import { parseHost } from '../opennebula/host-xml.js';
 import { getSingle } from '../opennebula/template.js';
 import { success } from '../opennebula/driver.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { InformationManager, parseMonitor } from './information-manager.js';
+import { InformationManager, monitorOf, parseMonitor } from './information-manager.js';
+import { monitorText } from '../opennebula/driver.js';
 import { HostPool } from './pools.js';
 import { stackFixture } from './test-support/stack-fixture.js';
 
@@ -134,5 +135,14 @@ describe('parseMonitor', () => {
       attributes: { MODELNAME: 'Intel Xeon' },
     });
     expect(parseMonitor('HYPERVISOR=kvm TOTALCPU=800')).toBeUndefined();
+  });
+
+  it("reads the same monitor from a driver's values as from their text (monitorOf, monitorText)", () => {
+    const values = { HYPERVISOR: 'dummy', MODELNAME: 'Stampede emulated host', TOTALCPU: '800', USEDCPU: '150', TOTALMEMORY: '1048576', USEDMEMORY: '0' };
+    const text = monitorText(values);
+    expect(text).toBe('HYPERVISOR=dummy\nMODELNAME="Stampede emulated host"\nTOTALCPU=800\nUSEDCPU=150\nTOTALMEMORY=1048576\nUSEDMEMORY=0');
+    expect(monitorOf(values)).toEqual(parseMonitor(text));
+    expect(monitorOf(values)).toMatchObject({ totalCpu: 800, usedCpu: 150, freeCpu: 650, freeMemKiB: 1048576 });
+    expect(monitorOf({ HYPERVISOR: 'dummy', TOTALCPU: '800' })).toBeUndefined();
   });
 });

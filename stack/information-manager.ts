@@ -6,7 +6,7 @@
  * long a new host farm takes to become usable.
  */
 import type { Clock, Timer } from '../sim/clock.js';
-import type { InformationDriver, MadReply } from '../opennebula/driver.js';
+import type { InformationDriver, MadReply, MonitorValues } from '../opennebula/driver.js';
 import { HostState } from '../opennebula/states.js';
 import { IndexedHeap } from '../sim/indexed-heap.js';
 import type { HostPool } from './pools.js';
@@ -110,7 +110,8 @@ export class InformationManager {
     this.wait(host);
     if (reply.result === 'SUCCESS') {
       const last = this.answers.get(host.id);
-      const monitor = last?.info === reply.info ? last.monitor : parseMonitor(reply.info);
+      // a driver in this process hands its values over as they are (MadReply.values): no text to read back
+      const monitor = last?.info === reply.info ? last.monitor : reply.values ? monitorOf(reply.values) : parseMonitor(reply.info);
       if (monitor) {
         if (last?.monitor !== monitor) this.answers.set(host.id, { info: reply.info, monitor });
         host.monitor = monitor;
@@ -134,6 +135,11 @@ export function parseMonitor(info: string): HostMonitor | undefined {
   for (const match of info.matchAll(/([A-Z0-9_]+)\s*=\s*("([^"]*)"|\S*)/gi)) {
     attributes[match[1]!.toUpperCase()] = match[3] ?? match[2]!;
   }
+  return monitorOf(attributes);
+}
+
+/** The host's monitor from the probe's values, KEY (upper case) -> value; the same as parseMonitor of their text. */
+export function monitorOf(attributes: MonitorValues): HostMonitor | undefined {
   const num = (key: string): number | undefined => {
     const value = attributes[key];
     const n = value === undefined ? NaN : Number(value);

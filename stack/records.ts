@@ -75,7 +75,7 @@ export interface HostMonitor {
   usedMemKiB: number;
   freeMemKiB: number;
   /** every KEY=VALUE the probe printed, for the host's TEMPLATE */
-  attributes: Record<string, string>;
+  attributes: Readonly<Record<string, string>>;
 }
 
 export interface HostRecord {
