@@ -62,28 +62,45 @@ export function queueTimeline(
   waiting: ReadonlyArray<readonly [number, number]>,
   end: number,
 ): Segment[] {
-  const changes: Array<[number, number, number]> = [];
-  const add = (spans: ReadonlyArray<readonly [number, number]>, which: 0 | 1): void => {
-    for (const [a, b0] of spans) {
-      const b = Number.isFinite(b0) ? b0 : Math.max(end, a);
-      if (!(b > a)) continue;
-      changes.push(which === 0 ? [a, 1, 0] : [a, 0, 1], which === 0 ? [b, -1, 0] : [b, 0, -1]);
-    }
-  };
-  add(inFlight, 0);
-  add(waiting, 1);
-  changes.sort((p, q) => p[0] - q[0]);
+  // Starts and ends of each kind sorted apart as plain numbers, then merged: at 100,000 VMs this
+  // is a few typed-array sorts rather than one sort of 400,000 small arrays by a comparator.
+  const [flightStarts, flightEnds] = edges(inFlight, end);
+  const [waitStarts, waitEnds] = edges(waiting, end);
   const out: Segment[] = [];
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
   let f = 0;
   let w = 0;
-  let last = changes[0]?.[0] ?? 0;
-  for (const [t, df, dw] of changes) {
+  let last = Math.min(flightStarts[0] ?? Infinity, waitStarts[0] ?? Infinity);
+  if (last === Infinity) return out;
+  for (;;) {
+    const t = Math.min(flightStarts[a] ?? Infinity, flightEnds[b] ?? Infinity, waitStarts[c] ?? Infinity, waitEnds[d] ?? Infinity);
+    if (t === Infinity) return out;
     if (t > last) out.push({ from: last, to: t, inFlight: f, waiting: w });
     last = t;
-    f += df;
-    w += dw;
+    // every change at t at once: a segment is pushed only when time moves on
+    for (; flightStarts[a] === t; a += 1) f += 1;
+    for (; flightEnds[b] === t; b += 1) f -= 1;
+    for (; waitStarts[c] === t; c += 1) w += 1;
+    for (; waitEnds[d] === t; d += 1) w -= 1;
   }
-  return out;
+}
+
+/** The spans' starts and ends, each sorted; a span without an end runs to `end`, an empty one is left out. */
+function edges(spans: ReadonlyArray<readonly [number, number]>, end: number): [Float64Array, Float64Array] {
+  const starts = new Float64Array(spans.length);
+  const ends = new Float64Array(spans.length);
+  let n = 0;
+  for (const [a, b0] of spans) {
+    const b = Number.isFinite(b0) ? b0 : Math.max(end, a);
+    if (!(b > a)) continue;
+    starts[n] = a;
+    ends[n] = b;
+    n += 1;
+  }
+  return [starts.subarray(0, n).sort(), ends.subarray(0, n).sort()];
 }
 
 /** Emulated ms as seconds to 0.1, the way every figure a user sees is written. */
