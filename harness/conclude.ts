@@ -4,6 +4,7 @@ import { account } from './accounting.js';
 import { evaluateBudgets } from './budgets.js';
 import type { Environment } from './environment.js';
 import { lagOf, type AutoFactor } from './lag.js';
+import type { StackProcessLag } from './remote-clock.js';
 import type { PolledVm } from './poll.js';
 import { buildResult, stageStats, type Finding, type Interruption, type JsonValue, type Result, type StackNotes } from './result.js';
 import type { ResolvedScenario } from './scenario.js';
@@ -35,6 +36,8 @@ export function concludeRun(input: {
   clock: Pick<Clock, 'kind' | 'lag' | 'distortion'>;
   /** how scaled:auto chose the clock's factor, when it did */
   auto?: AutoFactor | null;
+  /** what the stack's own process lost, when it runs apart and says (its lost time is already in `clock`) */
+  stackLag?: StackProcessLag;
   environment: Environment;
   /** runs whose stack is outside this process: how boundaries were taken, whether it stopped answering */
   stack?: StackNotes;
@@ -77,6 +80,7 @@ export function concludeRun(input: {
       budgets: resolved.budgets,
       verdicts,
       auto: input.auto ?? null,
+      ...(input.stackLag ? { stack: input.stackLag } : {}),
     }),
     environment: input.environment,
     ...(input.stack === undefined ? {} : { stack: input.stack }),

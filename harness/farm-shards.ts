@@ -19,6 +19,7 @@ import type { DriverTransport, Drivers, TransferRequest } from '../opennebula/dr
 import { isTransferFiller, parseTransferLine, transferLineHost } from '../opennebula/transfer-file.js';
 import type { Clock, ClockLag } from '../sim/clock.js';
 import { UserError } from './errors.js';
+import { measureOffset } from './remote-clock.js';
 import type { ShardSession } from './farm-shard.js';
 import type { ResolvedScenario } from './scenario.js';
 
@@ -46,9 +47,6 @@ export interface ShardedFarm {
   /** closes every session and fetches each shard's own lag; call once, after the run */
   close(): Promise<ShardReport[]>;
 }
-
-/** Offset samples per shard; the one with the shortest round trip is kept. */
-const OFFSET_SAMPLES = 8;
 
 let undici: Promise<typeof import('undici')> | undefined;
 const http = (): Promise<typeof import('undici')> => (undici ??= import('undici'));
@@ -238,19 +236,13 @@ export async function openShards(options: {
     if (res.statusCode !== 200) throw new UserError(`the farm shard at ${url} refused the run's session: ${(await res.body.text()).trim()}`);
 
     // the offset: run clock minus shard clock, from the tightest of several round trips
-    let best = { rtt: Infinity, offset: 0 };
-    for (let i = 0; i < OFFSET_SAMPLES; i += 1) {
-      const before = runClock.now();
-      const { now } = (await getJson(`${url}/clock`, 'its clock')) as { now: number };
-      const after = runClock.now();
-      if (after - before < best.rtt) best = { rtt: after - before, offset: (before + after) / 2 - now };
-    }
+    const offset = await measureOffset(runClock, async () => ((await getJson(`${url}/clock`, 'its clock')) as { now: number }).now);
     const shard: Shard = {
       url,
       hosts,
       client: farmClient(url),
-      offsetMs: best.offset,
-      offsetErrorMs: best.rtt / 2,
+      offsetMs: offset.offsetMs,
+      offsetErrorMs: offset.errorMs,
       events: 0,
       session: abort,
       streaming: Promise.resolve(),

@@ -1,4 +1,5 @@
 import type { Clock } from '../sim/clock.js';
+import type { StackProcessLag } from './remote-clock.js';
 import type { Budget, Verdict } from './budgets.js';
 import { STAGES, type BoundaryTable, type StageName } from './stages.js';
 import type { StageStats } from './stats.js';
@@ -45,6 +46,11 @@ export interface Lag {
   maxMs: number;
   /** emulated ms the harness and farm themselves took in the whole run, busy or late (0 in virtual time) */
   lostMs: number;
+  /**
+   * What the stack's own process lost, when it runs apart from the harness and serves its clock
+   * (process and container modes with our reference stack); its lost time is in `bounds`.
+   */
+  stack?: StackProcessLag;
   /** per stage, a bound on how far the emulator may have stretched its figures */
   bounds: Record<StageName, StageDistortion>;
   /** set when the bound could change a verdict or a stage: one sentence naming it */
@@ -60,6 +66,7 @@ export interface LagInput {
   budgets?: readonly Budget[];
   verdicts?: readonly Verdict[];
   auto?: AutoFactor | null;
+  stack?: StackProcessLag;
 }
 
 /** Without a budget at stake, a stage is called distorted when its mean may be stretched by this share... */
@@ -94,6 +101,7 @@ export function lagOf(input: LagInput): Lag {
     p99Ms,
     maxMs,
     lostMs,
+    ...(input.stack ? { stack: input.stack } : {}),
     bounds,
     warning:
       budgetWarning(bounds, input.budgets ?? [], input.verdicts ?? []) ??

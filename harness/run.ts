@@ -34,6 +34,7 @@ import { launchMode, type LaunchContext, type LaunchedStack } from './launch/ind
 import { runLoad } from './load.js';
 import { parseHostStates, pollVms, type PolledVm } from './poll.js';
 import { observationReport, polledBoundaries, type Observation } from './polled-stages.js';
+import { withLostTime, type RemoteLostTime } from './remote-clock.js';
 import type { Result, StackNotes } from './result.js';
 import { seriesOf } from './series.js';
 import type { ResolvedScenario } from './scenario.js';
@@ -164,6 +165,9 @@ async function runOnce(
   let stopped: { atMs: number; error: string } | undefined;
   const stackNotes: StackNotes = { observation: observationReport('drivers', resolved.pollEveryMs), stoppedAnswering: null, logTail: [] };
 
+  /** where the stack's own process lost time, when it runs apart from this one and says */
+  let stackLost: RemoteLostTime | undefined;
+
   const body = async (): Promise<Map<number, PolledVm>> => {
     // the tap sits between each driver's pool and the farm: an action is seen when a worker starts it
     const launched = await mode.start(
@@ -247,6 +251,7 @@ async function runOnce(
       tracer.freeze();
       await load;
       const polled = await finalPoll(stack, tracer);
+      stackLost = await launched.lostTime?.(clock);
       if (stackNotes.stoppedAnswering !== null && launched.logTail) stackNotes.logTail = await launched.logTail();
       return polled;
     } finally {
@@ -269,7 +274,8 @@ async function runOnce(
     ending,
     polled,
     findings: detection.gather(),
-    clock,
+    clock: withLostTime(clock, stackLost ? [stackLost] : []),
+    ...(stackLost ? { stackLag: stackLost.lag } : {}),
     auto: extra.auto ?? null,
     environment: wall.environment(),
     ...(mode.name === 'embedded' ? {} : { stack: stackNotes }),

@@ -107,6 +107,7 @@ function worstLag(lags: readonly Lag[]): Lag {
     factor: lags[0]!.factor,
     auto: lags[0]!.auto,
     lostMs: Math.max(...lags.map((l) => l.lostMs)),
+    ...worstStack(lags),
     bounds: Object.fromEntries(
       STAGES.map((stage) => [
         stage,
@@ -115,6 +116,12 @@ function worstLag(lags: readonly Lag[]): Lag {
     ) as Lag['bounds'],
     warning: lags.find((l) => l.warning !== null)?.warning ?? null,
   };
+}
+
+/** The stack process's loss of the seed whose stack lost the most, as the worst lag's. */
+function worstStack(lags: readonly Lag[]): Pick<Lag, 'stack'> {
+  const stacks = lags.flatMap((l) => (l.stack ? [l.stack] : []));
+  return stacks.length === 0 ? {} : { stack: stacks.reduce((a, b) => (b.lostMs > a.lostMs ? b : a)) };
 }
 
 const SPREAD_STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const;

@@ -135,6 +135,7 @@ export function lagLine(lag: Lag): string {
     : `scaled:${lag.factor}`;
   const base =
     `Emulator lag (${clock}): the harness and farm took ${seconds(lag.lostMs / 1000)} s of emulated time, busy or late, ` +
+    (lag.stack ? `and the stack's own process ${seconds(lag.stack.lostMs / 1000)} s (its timers late by p99 ${lag.stack.p99Ms.toFixed(1)} ms), ` : '') +
     `which may have stretched the total mean by up to ${lag.bounds.total.mean.toFixed(2)} s and its slowest VM by up to ` +
     `${lag.bounds.total.quantiles.toFixed(2)} s; timers fired late by mean ${lag.meanMs.toFixed(1)} ms, p99 ${lag.p99Ms.toFixed(1)} ms, ` +
     `max ${lag.maxMs.toFixed(1)} ms (emulated, ${lag.timers} timers).`;

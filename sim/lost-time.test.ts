@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { LostTime } from './lost-time.js';
 
 describe('LostTime', () => {
@@ -53,5 +54,26 @@ describe('LostTime', () => {
     for (let i = 1; i <= 10_000; i += 1) lost.record(i, 1, 0);
     expect(lost.between(5_000, 6_000)).toBe(1_000);
     expect(lost.totalMs).toBe(10_000);
+  });
+
+  it('travels as plain data: thinned it still bounds every interval, and moved by an offset it bounds the same intervals moved', () => {
+    const step = fc.record({ gap: fc.integer({ min: 1, max: 50 }), busy: fc.integer({ min: 0, max: 20 }), late: fc.integer({ min: 0, max: 30 }) });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 200 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: -5_000, max: 5_000 }), fc.array(fc.tuple(fc.nat(12_000), fc.nat(12_000))), (steps, resolution, shift, spans) => {
+        const original = new LostTime(0);
+        let t = 0;
+        for (const s of steps) original.record((t += s.gap), s.busy, s.late);
+        const copy = LostTime.fromSamples(JSON.parse(JSON.stringify(original.samples())), shift);
+        const thinned = LostTime.fromSamples(original.samples(resolution));
+        expect(copy.totalMs).toBe(original.totalMs);
+        expect(thinned.totalMs).toBe(original.totalMs);
+        for (const [a, b] of spans) {
+          const [from, to] = a <= b ? [a, b] : [b, a];
+          expect(copy.between(from + shift, to + shift)).toBe(original.between(from, to));
+          expect(thinned.between(from, to)).toBeGreaterThanOrEqual(original.between(from, to));
+        }
+      }),
+    );
+    expect(LostTime.fromSamples({ at: [], lost: [] }).between(0, 10)).toBe(0);
   });
 });

@@ -11,6 +11,12 @@
  * twice. Samples closer than `resolutionMs` are merged, which keeps memory bounded and only ever
  * widens a bound.
  */
+/** A LostTime as plain data, for another process: sample instants and the cumulative ms lost by each. */
+export interface LostTimeSamples {
+  at: number[];
+  lost: number[];
+}
+
 export class LostTime {
   private at: Float64Array = new Float64Array(256);
   private lost: Float64Array = new Float64Array(256);
@@ -59,6 +65,40 @@ export class LostTime {
     const c = this.lastAtOrBefore(toMs);
     const b = c >= 0 && this.at[c] === toMs ? c : Math.min(this.n - 1, c + 1);
     return Math.max(0, this.lost[b]! - before);
+  }
+
+  /**
+   * The samples as plain data, thinned to one per `resolutionMs` (and always the last): dropping a
+   * sample only moves the interval a bound is read over outwards, so a thinned record still bounds.
+   */
+  samples(resolutionMs = 0): LostTimeSamples {
+    const at: number[] = [];
+    const lost: number[] = [];
+    for (let i = 0; i < this.n; i += 1) {
+      const last = i === this.n - 1;
+      if (!last && at.length > 0 && this.at[i]! - at[at.length - 1]! < resolutionMs) continue;
+      at.push(this.at[i]!);
+      lost.push(this.lost[i]!);
+    }
+    return { at, lost };
+  }
+
+  /**
+   * A record rebuilt from another process's samples, moved onto this process's timeline by
+   * `shiftMs` (that clock's offset): what it lost, where it lost it.
+   */
+  static fromSamples(samples: LostTimeSamples, shiftMs = 0): LostTime {
+    const n = Math.min(samples.at.length, samples.lost.length);
+    const record = new LostTime(0);
+    record.at = new Float64Array(Math.max(1, n));
+    record.lost = new Float64Array(Math.max(1, n));
+    for (let i = 0; i < n; i += 1) {
+      record.at[i] = samples.at[i]! + shiftMs;
+      record.lost[i] = samples.lost[i]!;
+    }
+    record.n = n;
+    record.total = n === 0 ? 0 : samples.lost[n - 1]!;
+    return record;
   }
 
   /** Index of the last sample at or before `t`, -1 if none. */

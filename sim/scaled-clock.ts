@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { assertDelay, everyOn, sleepOn, type Clock, type ClockLag, type Timer } from './clock.js';
-import { LostTime } from './lost-time.js';
+import { LostTime, type LostTimeSamples } from './lost-time.js';
 
 /** Node clamps timers to whole milliseconds and at most 2^31-1 ms; longer delays are chained. */
 const MAX_WALL_DELAY_MS = 2 ** 31 - 1;
@@ -86,6 +86,12 @@ export class ScaledClock implements Clock {
 
   distortion(fromMs: number, toMs: number): number {
     return this.lost.between(fromMs, toMs);
+  }
+
+  /** Where this clock lost its time, for a process that reads it from afar (`resolutionMs`: see LostTime.samples). */
+  lostTime(resolutionMs = 0): LostTimeSamples {
+    this.sample(0);
+    return this.lost.samples(resolutionMs);
   }
 
   /** Adds the busy time since the last sample, and a firing timer's lateness, to the lost-time record. */

@@ -104,6 +104,15 @@ describe('the XML-RPC server', () => {
     expect((await post(url, call('one.system.version', SESSION), { path: '/' })).status).toBe(404);
   });
 
+  it('answers the GET routes it is given with JSON, and nothing else by GET', async () => {
+    let reads = 0;
+    const { url } = await served({ get: { '/stampede/clock': () => ({ now: ++reads }) } });
+    const clock = await post(url, '', { method: 'GET', path: '/stampede/clock?x=1' });
+    expect([clock.status, clock.headers['content-type'], JSON.parse(clock.body)]).toEqual([200, 'application/json', { now: 1 }]);
+    for (const path of ['/stampede/clocks', '/constructor', '/RPC2']) expect((await post(url, '', { method: 'GET', path })).status, path).toBe(405);
+    expect((await post(url, '', { method: 'POST', path: '/stampede/clock' })).status).toBe(404);
+  });
+
   it('carries real oned documents byte for byte, and says so for every sample', async () => {
     const samples = ['host-info.xml', 'vm-info.xml', 'vm-info-pending.xml', 'vmpool-info.xml'].map((name) =>
       readFileSync(new URL(`../opennebula/test-support/samples/${name}`, import.meta.url), 'utf8'),

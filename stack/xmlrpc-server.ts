@@ -44,6 +44,11 @@ export interface XmlRpcServerOptions {
   keepAliveTimeoutMs?: number;
   /** told of every answer: the method (undefined for a body that named none) and whether it was a fault */
   onAnswer?: (method: string | undefined, fault: boolean) => void;
+  /**
+   * Plain GET routes beside the API (no XML-RPC, nothing OpenNebula has): path -> JSON answer,
+   * e.g. the served stack's clock, which a harness reads to bound the stack process's own lateness.
+   */
+  get?: Readonly<Record<string, () => unknown>>;
 }
 
 /** The server's connection knobs from a profile's oned.conf ones. */
@@ -140,6 +145,14 @@ export class XmlRpcServer {
   }
 
   private serve(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0]!;
+    const route = req.method === 'GET' && this.options.get && Object.hasOwn(this.options.get, path) ? this.options.get[path] : undefined;
+    if (route) {
+      const body = JSON.stringify(route());
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     if (req.method !== 'POST') return plain(res, 405, 'XML-RPC is served by POST\n', { allow: 'POST' });
     if ((req.url ?? '').split('?')[0] !== RPC_PATH) return plain(res, 404, `XML-RPC is served at ${RPC_PATH}\n`);
     const limit = this.options.messageSize ?? DEFAULT_MESSAGE_SIZE;

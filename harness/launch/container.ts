@@ -9,6 +9,7 @@ import type { StartedTestContainer, WaitStrategy } from 'testcontainers';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { serveFarm } from '../farm-server.js';
+import { readStackLostTime } from '../remote-clock.js';
 import { wallClock } from '../wall-clock.js';
 import { XmlRpcClient } from '../xmlrpc-client.js';
 import { stackArguments } from './process.js';
@@ -207,6 +208,8 @@ export const containerMode: LaunchMode<ContainerOptions> = {
     return {
       endpoint: client,
       session: options.session,
+      // this project's image serves its stack's clock; a user's stack answers nothing there
+      lostTime: (runClock) => readStackLostTime(url, runClock),
       async stop() {
         server.retire();
         await client.close();

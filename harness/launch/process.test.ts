@@ -20,6 +20,9 @@ describe('launch mode process', () => {
     // the stack child's own CPU, read from the OS while it served the burst
     expect(meter.source).toBe('process');
     expect(meter.cpuMs).toBeGreaterThan(0);
+    // the stack child's own lost time, read off its clock and counted in the bounds
+    expect(result.lag.stack?.timers).toBeGreaterThan(0);
+    expect(result.lag.stack?.lostMs).toBeGreaterThan(0);
   }, 480_000);
 
   it('runs on the factor scaled:auto picks: predicted from the same scenario embedded, checked by a probe in process mode', async () => {

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { serveFarm } from '../farm-server.js';
+import { readStackLostTime } from '../remote-clock.js';
 import { stampedeCommand } from '../stampede-command.js';
 import { wallClock } from '../wall-clock.js';
 import { XmlRpcClient } from '../xmlrpc-client.js';
@@ -93,6 +94,7 @@ export const processMode: LaunchMode<ProcessOptions> = {
     return {
       endpoint: client,
       session: 'oneadmin:oneadmin',
+      lostTime: (runClock) => readStackLostTime(outcome, runClock),
       async stop() {
         await client.close();
         await stop();

@@ -4,6 +4,7 @@ import type { Clock } from '../../sim/clock.js';
 import type { MethodHandler, StackEndpoint } from '../endpoint.js';
 import type { StackCpuMeter } from '../stack-cpu.js';
 import type { Observation } from '../polled-stages.js';
+import type { RemoteLostTime } from '../remote-clock.js';
 import type { ResolvedScenario } from '../scenario.js';
 
 /**
@@ -44,6 +45,12 @@ export interface LaunchedStack {
    * or off the stack's polled VM states when its drivers are not ours.
    */
   observes?: Observation;
+  /**
+   * Where the stack's own process lost emulated time (busy, late timers), moved onto the run's
+   * clock: added to the run's lag bounds. Absent, or undefined, when the stack serves no clock of
+   * ours (the embedded stack shares the run's; a real oned has none).
+   */
+  lostTime?(runClock: Clock): Promise<RemoteLostTime | undefined>;
   /** The last lines of the stack's log, for the report of a run whose stack stopped answering. */
   logTail?(): Promise<string[]>;
   /** Stops the stack's timers and releases what the launch started (and removes what it created). */
