@@ -12,6 +12,8 @@ ARG BASE=node:22-slim
 
 # --- build: every dependency, the TypeScript compiled to dist/ -------------------------------
 FROM ${BASE} AS build
+# build stages are labelled so the container launch mode can prune what they leave behind
+LABEL dev.stampede.launch=stage
 WORKDIR /src
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
@@ -30,6 +32,7 @@ RUN npm run build
 
 # --- runtime dependencies only ----------------------------------------------------------------
 FROM ${BASE} AS deps
+LABEL dev.stampede.launch=stage
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --omit=dev && npm cache clean --force

@@ -8,7 +8,9 @@ import { stageAgreement } from '../test-support/stage-agreement.js';
 import { wallClock } from '../wall-clock.js';
 import { run } from '../run.js';
 import { resolveScenario } from '../scenario.js';
-import { buildImage, CONTAINER_LABEL, CONTAINER_LOG, contextTag, testcontainers } from './container.js';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { buildImage, CONTAINER_LABEL, CONTAINER_LOG, contextTag, pruneImages, testcontainers } from './container.js';
 
 /**
  * Why the container suite cannot run here, or undefined when it can: an engine must answer, and
@@ -80,6 +82,31 @@ describe.skipIf(skip !== undefined)('launch mode container', () => {
     expect(output).toContain('Usage: stampede stack [options]');
     expect(output).toContain('--farm <url>');
   }, 1_200_000);
+
+  it('prunes its own older images after a build: keeps the current and the newest, leaves other repositories alone', () => {
+    const repo = `stampede-prune-test-${process.pid}`;
+    const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
+    const images = () => docker('image', 'ls', repo, '--format', '{{.Repository}}:{{.Tag}}').stdout.split('\n').filter(Boolean).sort();
+    const context = tempDir();
+    try {
+      for (const tag of ['a', 'b', 'c']) {
+        // distinct labels: three images, not one image tagged three times
+        writeFileSync(join(context, 'Dockerfile'), `FROM scratch\nLABEL ${CONTAINER_LABEL}=image dev.stampede.test=${tag}\n`);
+        expect(docker('build', '-q', '-t', `${repo}:${tag}`, context).status).toBe(0);
+      }
+      writeFileSync(join(context, 'Dockerfile'), `FROM scratch\nLABEL dev.stampede.test=unlabelled\n`);
+      expect(docker('build', '-q', '-t', `${repo}:not-ours`, context).status).toBe(0);
+      const { removed } = pruneImages(`${repo}:a`, 2);
+      expect(removed).toHaveLength(1);
+      const left = images();
+      expect(left).toHaveLength(3);
+      expect(left).toContain(`${repo}:a`);
+      expect(left).toContain(`${repo}:not-ours`);
+      expect(left).not.toContain(removed[0]);
+    } finally {
+      for (const name of images()) docker('image', 'rm', '-f', name);
+    }
+  });
 
   // A measurement more than a check: the stack process's own lateness (a loaded machine's) is in no
   // run's reported lag, so beside other test files it can differ by more; run it on a quiet engine

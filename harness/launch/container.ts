@@ -132,7 +132,35 @@ export async function buildImage(context: string, base: string | undefined): Pro
       `launch mode container: the image did not build from ${context}; \`docker build --network host${base ? ` --build-arg BASE=${base}` : ''} ${context}\` shows why`,
     );
   }
+  pruneImages(tag);
   return tag;
+}
+
+/** Images built from this project's Dockerfile kept on the engine: the newest, for runs of recent sources. */
+export const KEPT_IMAGES = 4;
+
+/**
+ * Each source change builds an image of 300 MB; left alone they fill the engine's disk. After a
+ * build: our images (by label, in `current`'s repository) beyond the newest KEPT_IMAGES are removed, never `current` and
+ * never one a container uses (no force: the engine refuses those), and so are the build stages'
+ * leftovers (the Dockerfile labels them) older than the oldest image kept, whose cache no kept
+ * source needs. Best effort through the docker CLI: pruning never fails a run.
+ */
+export function pruneImages(current: string, keep = KEPT_IMAGES): { removed: string[] } {
+  const docker = (...args: string[]): string | undefined => {
+    const out = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
+    return out.status === 0 ? out.stdout : undefined;
+  };
+  // newest first, as the engine lists them
+  const repository = current.slice(0, current.lastIndexOf(':'));
+  const ours = (docker('image', 'ls', repository, '--filter', `label=${CONTAINER_LABEL}=image`, '--format', '{{.Repository}}:{{.Tag}}') ?? '')
+    .split('\n')
+    .filter((name) => name.length > 0 && !name.endsWith(':<none>'));
+  const kept = [current, ...ours.filter((name) => name !== current)].slice(0, keep);
+  const removed = ours.filter((name) => !kept.includes(name) && docker('image', 'rm', name) !== undefined);
+  const oldest = docker('image', 'inspect', '--format', '{{.Created}}', kept.at(-1)!)?.trim();
+  if (oldest) docker('image', 'prune', '--force', '--filter', `label=${CONTAINER_LABEL}=stage`, '--filter', `until=${oldest}`);
+  return { removed };
 }
 
 /**
