@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUILTIN_PROFILES } from '../harness/scenario.js';
+import { BUILTIN_PROFILES, NIGHTLY_BUDGETS } from '../harness/scenario.js';
 import { main } from './main.js';
 
 let dir: string;
@@ -133,6 +133,9 @@ describe('stampede init', () => {
     // and an editor's check of it, with the schema the package ships
     const schema = JSON.parse((await stampede('schema')).stdout) as object;
     expect(new Ajv2020({ strict: false }).validate(schema, parse(readFileSync(join(dir, 'stampede.yaml'), 'utf8')))).toBe(true);
+    // the starter's budgets are the nightly's, whatever they become
+    const budgets = (parse(readFileSync(join(dir, 'stampede.yaml'), 'utf8')) as { budgets: unknown }).budgets;
+    expect(budgets).toEqual(Object.fromEntries(Object.entries(NIGHTLY_BUDGETS).map(([k, v]) => [k, typeof v === 'string' ? [v] : v])));
   });
 
   it('never replaces a file without --force, and keeps the .gitignore it has', async () => {
