@@ -63,6 +63,11 @@ describe('a farm shard', () => {
       expect(reply).toMatchObject({ action: 'MONITOR', result: 'SUCCESS', id: 0 });
       const clock = (await (await request(`${shard.url}/clock`)).body.json()) as { now: number };
       expect(clock.now).toBeGreaterThan(0);
+      // and where it lost time, as plain samples of one cumulative record
+      const lost = (await (await request(`${shard.url}/lost-time`)).body.json()) as { lag: { timers: number; lostMs: number }; lost: { at: number[]; lost: number[] } };
+      expect(lost.lag.timers).toBeGreaterThan(0);
+      expect(lost.lost.at.length).toBe(lost.lost.lost.length);
+      expect(lost.lost.lost.at(-1)).toBe(lost.lag.lostMs);
 
       // a crash of a host it plays is the farm's, of another host a 400
       expect((await request(`${shard.url}/crash`, { method: 'POST', body: '{"host":"host-01"}' })).statusCode).toBe(204);

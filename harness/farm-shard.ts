@@ -8,6 +8,7 @@
  *                  -> 200, one JSON line per event for as long as the connection stays open:
  *                     {"session":1,"now":0.4} first, then every FarmEvent of the farm, stamped on the shard's clock
  *   GET  /clock    {"now":1234.5}                                   the session's clock, emulated ms
+ *   GET  /lost-time {"lag":{..},"lost":{"at":[..],"lost":[..]}}     where that clock lost emulated time (harness/remote-clock.ts)
  *   POST /crash    {"host":"host-0003"}                             -> 204, as a fault plan's crashAt
  *
  * A session is one run: it gets a fresh farm (the hosts the harness asked for, shaped as its
@@ -23,6 +24,7 @@ import { Random } from '../sim/random.js';
 import { ScaledClock } from '../sim/scaled-clock.js';
 import { UserError } from './errors.js';
 import { BadRequest, parseJsonBody, readBody, serveFarm, type FarmServer } from './farm-server.js';
+import { LOST_TIME_RESOLUTION_WALL_MS } from './remote-clock.js';
 
 /** What a harness sends to open a session: the farm part of its resolved scenario, for this shard's hosts. */
 export interface ShardSession {
@@ -142,6 +144,11 @@ export async function serveFarmShard(options: { hosts: readonly string[]; port?:
     if (req.method === 'GET' && path === '/clock') {
       if (!session) json(res, 409, { error: 'no session: no run has opened one' });
       else json(res, 200, { now: session.clock.now(), lag: session.clock.lag() });
+      return true;
+    }
+    if (req.method === 'GET' && path === '/lost-time') {
+      if (!session) json(res, 409, { error: 'no session: no run has opened one' });
+      else json(res, 200, session.clock.lostTime(LOST_TIME_RESOLUTION_WALL_MS * session.clock.scale));
       return true;
     }
     if (req.method !== 'POST' || (path !== '/session' && path !== '/crash')) return false;

@@ -54,6 +54,8 @@ describe('a run on farm shards', () => {
     for (const s of sharded.shards!) {
       expect(s.events).toBeGreaterThan(512); // every guest's boot, its end and its NET-MSG at least
       expect(s.offsetErrorMs).toBeGreaterThanOrEqual(0);
+      // its own clock's lag, which the run's bounds now count
+      expect(s.lag?.timers).toBeGreaterThan(0);
     }
     // a boundary stamped by a shard may be off by its offset's error, beside what each run's lag bounds
     const offsetError = Math.max(...sharded.shards!.map((s) => s.offsetErrorMs)) / 1000;

@@ -19,7 +19,7 @@ import type { DriverTransport, Drivers, TransferRequest } from '../opennebula/dr
 import { isTransferFiller, parseTransferLine, transferLineHost } from '../opennebula/transfer-file.js';
 import type { Clock, ClockLag } from '../sim/clock.js';
 import { UserError } from './errors.js';
-import { measureOffset } from './remote-clock.js';
+import { measureOffset, onRunTimeline, type LostTimeReading, type RemoteLostTime } from './remote-clock.js';
 import type { ShardSession } from './farm-shard.js';
 import type { ResolvedScenario } from './scenario.js';
 
@@ -44,8 +44,11 @@ export interface ShardedFarm {
   readonly launcher: FarmLauncher;
   crash(host: string): void;
   stop(): void;
-  /** closes every session and fetches each shard's own lag; call once, after the run */
-  close(): Promise<ShardReport[]>;
+  /**
+   * Closes every session and fetches each shard's own lag and where its clock lost time (on the
+   * run's timeline, for the run's bounds); call once, after the run.
+   */
+  close(): Promise<{ reports: ShardReport[]; lost: RemoteLostTime[] }>;
 }
 
 let undici: Promise<typeof import('undici')> | undefined;
@@ -204,17 +207,20 @@ export async function openShards(options: {
     async close() {
       stopped = true;
       const reports: ShardReport[] = [];
+      const lost: RemoteLostTime[] = [];
       for (const s of shards) {
-        const lag = await getJson(`${s.url}/clock`, 'its lag').then(
-          (c) => (c as { lag?: ClockLag }).lag ?? null,
-          () => null,
+        const reading = await getJson(`${s.url}/lost-time`, 'its lag').then(
+          (c) => c as LostTimeReading,
+          () => undefined,
         );
+        const lag: ClockLag | null = reading?.lag ?? null;
+        if (reading) lost.push(onRunTimeline(reading, { offsetMs: s.offsetMs, errorMs: s.offsetErrorMs }));
         s.session.abort();
         await s.streaming;
         await s.client.destroy();
         reports.push({ url: s.url, hosts: s.hosts.length, first: s.hosts[0]!, last: s.hosts.at(-1)!, offsetMs: s.offsetMs, offsetErrorMs: s.offsetErrorMs, lag, events: s.events });
       }
-      return reports;
+      return { reports, lost };
     },
   };
 

@@ -14,6 +14,9 @@ import type { Clock, ClockLag } from '../sim/clock.js';
 export const STACK_CLOCK_PATH = '/stampede/clock';
 export const STACK_LOST_TIME_PATH = '/stampede/lost-time';
 
+/** Wall ms between the lost-time samples a process serves: widens a bound by at most that, keeps the answer small. */
+export const LOST_TIME_RESOLUTION_WALL_MS = 10;
+
 /** What a clock route answers. */
 export interface ClockReading {
   now: number;
@@ -86,13 +89,17 @@ export async function readStackLostTime(rpcUrl: string, runClock: Pick<Clock, 'n
   const origin = new URL(rpcUrl).origin;
   try {
     const offset = await measureOffset(runClock, async () => ((await getJson(`${origin}${STACK_CLOCK_PATH}`)) as ClockReading).now);
-    const { lag, lost: samples } = (await getJson(`${origin}${STACK_LOST_TIME_PATH}`)) as LostTimeReading;
-    const lost = LostTime.fromSamples(samples, offset.offsetMs);
-    const { scale: _scale, ...rest } = lag;
-    return { lag: { ...rest, lostMs: lost.totalMs, offsetErrorMs: offset.errorMs }, lost, errorMs: offset.errorMs };
+    return onRunTimeline((await getJson(`${origin}${STACK_LOST_TIME_PATH}`)) as LostTimeReading, offset);
   } catch {
     return undefined;
   }
+}
+
+/** A lost-time answer moved onto the run's timeline by the offset measured to its clock. */
+export function onRunTimeline(reading: LostTimeReading, offset: ClockOffset): RemoteLostTime {
+  const lost = LostTime.fromSamples(reading.lost, offset.offsetMs);
+  const { scale: _scale, ...rest } = reading.lag;
+  return { lag: { ...rest, lostMs: lost.totalMs, offsetErrorMs: offset.errorMs }, lost, errorMs: offset.errorMs };
 }
 
 /**

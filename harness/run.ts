@@ -262,11 +262,14 @@ async function runOnce(
 
   let polled: Map<number, PolledVm>;
   let shards: ShardReport[] | undefined;
+  let shardsLost: RemoteLostTime[] = [];
   try {
     polled = clock instanceof VirtualClock ? await clock.run(body) : await body();
   } finally {
     tracer.close();
-    shards = await sharded?.close();
+    const closed = await sharded?.close();
+    shards = closed?.reports;
+    shardsLost = closed?.lost ?? [];
   }
   const result = concludeRun({
     resolved,
@@ -274,7 +277,8 @@ async function runOnce(
     ending,
     polled,
     findings: detection.gather(),
-    clock: withLostTime(clock, stackLost ? [stackLost] : []),
+    // every process with a clock of its own that took part: what each lost may have stretched a stage
+    clock: withLostTime(clock, [...(stackLost ? [stackLost] : []), ...shardsLost]),
     ...(stackLost ? { stackLag: stackLost.lag } : {}),
     auto: extra.auto ?? null,
     environment: wall.environment(),

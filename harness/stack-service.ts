@@ -21,11 +21,8 @@ import { TimerHeap } from '../sim/timer-heap.js';
 import { ReferenceStack } from '../stack/reference-stack.js';
 import { profileServerOptions, XmlRpcServer } from '../stack/xmlrpc-server.js';
 import { UserError } from './errors.js';
-import { STACK_CLOCK_PATH, STACK_LOST_TIME_PATH } from './remote-clock.js';
+import { LOST_TIME_RESOLUTION_WALL_MS, STACK_CLOCK_PATH, STACK_LOST_TIME_PATH } from './remote-clock.js';
 import type { ResolvedScenario } from './scenario.js';
-
-/** Wall ms between the lost-time samples the stack serves: widens a bound by at most that, keeps the answer small. */
-const LOST_TIME_RESOLUTION_WALL_MS = 10;
 
 export interface StackDrivers {
   launcher: DriverLauncher;
@@ -130,7 +127,7 @@ export async function serveStack(options: ServeStackOptions): Promise<ServedStac
     // the stack process's clock, so a harness can count the time this process lost in its bounds
     get: {
       [STACK_CLOCK_PATH]: () => ({ now: clock.now(), lag: clock.lag() }),
-      [STACK_LOST_TIME_PATH]: () => ({ lag: clock.lag(), lost: clock.lostTime(LOST_TIME_RESOLUTION_WALL_MS * scale) }),
+      [STACK_LOST_TIME_PATH]: () => clock.lostTime(LOST_TIME_RESOLUTION_WALL_MS * scale),
     },
   });
   const host = options.host ?? '127.0.0.1';

@@ -81,17 +81,24 @@ export class ScaledClock implements Clock {
 
   lag(): ClockLag {
     this.sample(0);
-    return { ...this.lateness.summary(), lostMs: this.lost.totalMs, scale: this.scale };
+    return this.summary();
   }
 
   distortion(fromMs: number, toMs: number): number {
     return this.lost.between(fromMs, toMs);
   }
 
-  /** Where this clock lost its time, for a process that reads it from afar (`resolutionMs`: see LostTime.samples). */
-  lostTime(resolutionMs = 0): LostTimeSamples {
+  /**
+   * Its lag and, read at the same instant, where it lost that time: for a process that reads this
+   * clock from afar (`resolutionMs`: see LostTime.samples).
+   */
+  lostTime(resolutionMs = 0): { lag: ClockLag; lost: LostTimeSamples } {
     this.sample(0);
-    return this.lost.samples(resolutionMs);
+    return { lag: this.summary(), lost: this.lost.samples(resolutionMs) };
+  }
+
+  private summary(): ClockLag {
+    return { ...this.lateness.summary(), lostMs: this.lost.totalMs, scale: this.scale };
   }
 
   /** Adds the busy time since the last sample, and a firing timer's lateness, to the lost-time record. */
