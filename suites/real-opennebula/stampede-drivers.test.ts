@@ -3,7 +3,9 @@
  * from the bundle with VM_MAD, TM_MAD and the monitoring IM_MAD pointing at `stampede driver`,
  * which reach this harness's host farm over HTTP. Every stage boundary is observed at the driver
  * seam, as against the reference stack; the same scenario on the reference stack with profile
- * opennebula-7.5 is set beside it (the parity table, printed, and written to $STAMPEDE_OUT).
+ * opennebula-7.5 is set beside it (the parity table, printed, and written to $STAMPEDE_OUT). Both
+ * run oned.conf's SCHED_MAX_WND_LENGTH as long as the burst: with the shipped 7, this oned
+ * deadlocks under 128 VMs (setPlacementWindow says how).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,36 +15,43 @@ import { run } from '../../harness/run.js';
 import { resolveScenario } from '../../harness/scenario.js';
 import { STAGES } from '../../harness/stages.js';
 import { parityMarkdown } from './parity.js';
-import { plugStampedeDrivers } from './stampede-drivers.js';
+import { plugStampedeDrivers, setPlacementWindow } from './stampede-drivers.js';
 
 const unavailable = bundleUnavailable();
 
 /** The parity scenario: hosts, VMs, seed and latency model the same on both stacks. */
-const SCENARIO = { hosts: { count: 8 }, vms: { count: 32 }, seed: 1, deadline: '150s', budgets: { failed: '== 0' } };
+const SCENARIO = { hosts: { count: 8 }, vms: { count: 128 }, seed: 1, deadline: '240s', budgets: { failed: '== 0' } };
+/** oned.conf's SCHED_MAX_WND_LENGTH on both stacks: the whole burst (why: setPlacementWindow) */
+const WINDOW = SCENARIO.vms.count;
 
 describe.skipIf(unavailable !== undefined)('a real OpenNebula driving stampede driver tm|vmm|im', () => {
   let one: RunningOpenNebula;
   let farmFile = '';
   beforeAll(async () => {
-    one = await startOpenNebula({ configure: async (tree) => void (farmFile = await plugStampedeDrivers(tree)) });
+    one = await startOpenNebula({
+      configure: async (tree) => {
+        farmFile = await plugStampedeDrivers(tree);
+        await setPlacementWindow(tree, WINDOW);
+      },
+    });
   }, 900_000);
   afterAll(async () => {
     await one?.stop();
     expect(one?.leftovers() ?? []).toEqual([]);
   }, 120_000);
 
-  it('deploys 32 VMs on 8 hosts with every boundary observed at the driver seam, beside the reference stack with opennebula-7.5', async () => {
+  it('deploys 128 VMs on 8 hosts with every boundary observed at the driver seam, beside the reference stack with opennebula-7.5', async () => {
     const launch = { mode: 'endpoint', url: one.url, auth: one.authFile, imMad: 'stampede', vmMad: 'stampede', farmFile, log: one.log, keep: true };
     const real = await run(resolveScenario({ ...SCENARIO, launch, clock: 'scaled:1', pollEvery: '5s' }));
-    expect(real.vms).toMatchObject({ requested: 32, up: 32, failed: 0, timedOut: 0 });
+    expect(real.vms).toMatchObject({ requested: 128, up: 128, failed: 0, timedOut: 0 });
     expect(real.stack?.observation).toMatchObject({ source: 'drivers', resolutionS: null });
-    for (const stage of STAGES) expect(real.stages[stage].count, stage).toBe(32);
+    for (const stage of STAGES) expect(real.stages[stage].count, stage).toBe(128);
     expect(real.crossCheck.upButNotRunning).toBe(0);
 
-    const reference = await run(resolveScenario({ ...SCENARIO, profile: 'opennebula-7.5' }));
-    expect(reference.vms).toMatchObject({ requested: 32, up: 32 });
+    const reference = await run(resolveScenario({ ...SCENARIO, profile: { extends: 'opennebula-7.5', placement: { SCHED_MAX_WND_LENGTH: WINDOW } } }));
+    expect(reference.vms).toMatchObject({ requested: 128, up: 128 });
     const table = parityMarkdown(real, reference);
-    console.log(`parity, 32 VMs on 8 hosts, seed 1 (emulated seconds):\n${table}`);
+    console.log(`parity, 128 VMs on 8 hosts, seed 1, SCHED_MAX_WND_LENGTH ${WINDOW} (emulated seconds):\n${table}`);
     const out = process.env['STAMPEDE_OUT'];
     if (out) {
       mkdirSync(out, { recursive: true });

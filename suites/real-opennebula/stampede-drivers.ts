@@ -10,7 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { replaceSection } from '../../harness/test-support/opennebula-bundle.js';
+import { replaceSection, setConf } from '../../harness/test-support/opennebula-bundle.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SOURCES = ['sim', 'opennebula', 'adapters', 'stack', 'harness', 'reports', 'cli'];
@@ -67,6 +67,30 @@ export async function plugStampedeDrivers(tree: string): Promise<string> {
     `IM_MAD = [ NAME = "stampede", SUNSTONE_NAME = "stampede", EXECUTABLE = "stampede-im",\n  ARGUMENTS = "${DRIVER_ARGUMENTS.im} ${farm}", THREADS = 0 ]`,
   );
   return farmFile;
+}
+
+/**
+ * Sets oned.conf's SCHED_MAX_WND_LENGTH (OpenNebula ships 7): the VMs that may become pending
+ * before oned asks its scheduler driver for a placement plan without waiting for the window's
+ * SCHED_MAX_WND_TIME.
+ *
+ * With the shipped 7, oned 7.5.80 deadlocks under a burst of 128 VMs on 8 hosts (two of three
+ * runs here and both runs of the session before; /proc showed each party's blocked call). The
+ * burst makes oned ask for a plan at every 7th VM, about 18 requests of 300-380 KB each in ten
+ * seconds, faster than the Ruby scheduler driver answers them: it runs one action at a time and
+ * holds its action lock while it runs one, so its reader stops reading its input. Each answer
+ * leaves all but one VM per host out (rank.conf MAX_HOST 1) and reports each left-out VM as two
+ * error lines, which oned logs and writes into the VM's record one at a time in the thread that
+ * reads the driver. So the driver's output pipe fills, the driver blocks writing it (still holding
+ * its action lock), and oned's threads asking for plans block writing into the full input pipe,
+ * one of them (a plan's last deploy ending, place_finished) holding the placement plan's lock that
+ * oned's reader thread waits for. Nothing moves again, SCHED_RETRY_TIME notwithstanding. With the
+ * window as long as the burst, oned asks once when the burst is in (or SCHED_MAX_WND_TIME has
+ * passed) and then once per ended plan, one request at a time, and the cycle cannot close. The
+ * deadlock is between oned and its scheduler driver; no message of our drivers' takes part in it.
+ */
+export async function setPlacementWindow(tree: string, vms: number): Promise<void> {
+  await setConf(join(tree, 'etc', 'oned.conf'), 'SCHED_MAX_WND_LENGTH', String(vms));
 }
 
 async function appendTo(file: string, text: string): Promise<void> {
