@@ -7,22 +7,27 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Clock } from '../sim/clock.js';
+import { DatabaseWriter } from './db-writer.js';
 
 export interface ApiKnobs {
   MAX_CONN: number;
   callMs: number;
   methodMs: Readonly<Record<string, number>>;
   poolObjectMs: number;
+  /** per method, ms a call holds oned's one database writer (db-writer.ts) */
+  serialMs?: Readonly<Record<string, number>>;
 }
 
 export class ApiGate {
   private readonly workers: LimitFunction;
+  private readonly db: DatabaseWriter;
 
   constructor(
     private readonly clock: Clock,
     private readonly knobs: ApiKnobs,
   ) {
     this.workers = pLimit(knobs.MAX_CONN);
+    this.db = new DatabaseWriter(clock, knobs.serialMs);
   }
 
   /** requests being served now */
@@ -49,6 +54,7 @@ export class ApiGate {
     return this.workers(async () => {
       const ms = this.serviceMs(method, objects?.() ?? 0);
       if (ms > 0) await this.clock.sleep(ms);
+      await this.db.write(method);
       return work();
     });
   }

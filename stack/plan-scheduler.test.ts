@@ -71,4 +71,33 @@ describe('the 7.x plan scheduler', () => {
     expect(c.maxPerHost()).toBe(1);
     expect(c.started.at(-1)!.t).toBe(1000 + 3 * 2000);
   });
+
+  it('takes placeMs plus leftOutMs per VM the plan leaves out before a plan starts (plan-turnaround.ts)', async () => {
+    const clock = new VirtualClock();
+    const c = cloud(clock, Array.from({ length: 10 }, (_, i) => i), 4, 3000, KNOBS, { ...PLANS, placeMs: 500, leftOutMs: 100 });
+    c.scheduler.start();
+    await clock.run(() => clock.sleep(60_000));
+    c.scheduler.stop();
+    expect(c.started).toHaveLength(10);
+    // asked at the first look (1 s): 6 VMs left out; the second plan asked when the first ended
+    // (its deploys 3 s), 2 left out; the last leaves none out
+    const first = 1000 + 500 + 6 * 100;
+    const second = first + 3000 + 500 + 2 * 100;
+    expect([...new Set(c.started.map((s) => s.t))]).toEqual([first, second, second + 3000 + 500]);
+  });
+
+  it('leaves the next plan to the window when VMs became pending while the last one applied, as place_finished does', async () => {
+    const clock = new VirtualClock();
+    const c = cloud(clock, Array.from({ length: 8 }, (_, i) => i), 4, 3000);
+    // two more VMs become pending while the first plan applies
+    clock.timer(2500, () => [100, 101].forEach((id) => c.pending.add(id)));
+    c.scheduler.start();
+    await clock.run(() => clock.sleep(60_000));
+    c.scheduler.stop();
+    expect(c.started).toHaveLength(10);
+    // the first plan at 1 s (8 VMs became pending: 8 >= 7) takes 4; when it ends at 4 s, the two
+    // late VMs have opened a window (at the look at 3 s), so the next plan waits for it to last
+    // 10 s; the last of the 10 VMs go when that plan ends
+    expect([...new Set(c.started.map((s) => s.t))]).toEqual([1000, 13_000, 16_000]);
+  });
 });

@@ -2,24 +2,26 @@
  * The 7.x scheduler (oned.conf "Scheduler", schedulers/rank.conf; docs/architecture.md, "Against
  * a real OpenNebula"): oned's Scheduler Manager keeps a placement window that opens when a VM
  * becomes pending, and asks the scheduler driver (rank) for a plan once the window has been open
- * SCHED_MAX_WND_TIME seconds or holds more than SCHED_MAX_WND_LENGTH VMs. The plan places at most
- * rank.conf's MAX_HOST VMs per host. oned's Plan Manager then starts the plan's deploys while
- * fewer than MAX_ACTIONS_PER_HOST run on that host and fewer than MAX_ACTIONS_PER_CLUSTER in all;
- * a deploy runs until the VM is RUNNING (or failed), and each one that ends starts the next. One
- * plan applies at a time: the next is asked for when this one has ended, at once if VMs are still
- * waiting (their window has long been open). VMs that fit no host wait SCHED_RETRY_TIME.
+ * SCHED_MAX_WND_TIME seconds or SCHED_MAX_WND_LENGTH VMs have become pending in it. The plan places
+ * at most rank.conf's MAX_HOST VMs per host. oned's Plan Manager then starts the plan's deploys
+ * while fewer than MAX_ACTIONS_PER_HOST run on that host and fewer than MAX_ACTIONS_PER_CLUSTER in
+ * all; a deploy runs until the VM is RUNNING (or failed), and each one that ends starts the next.
+ * One plan applies at a time. When it has ended, the next is asked for at once if VMs still wait
+ * and no window is open; an open window (VMs became pending since the last request) waits for its
+ * time, as oned's place_finished() leaves it to the window. VMs that fit no host wait
+ * SCHED_RETRY_TIME. A plan takes its time to arrive (plan-turnaround.ts).
  *
- * Seen on oned 7.5.80 (its log, 32 VMs on 8 hosts): plans of one VM per host, each asked for
- * within a second of the previous plan's end; once, that request came while the ended plan was
- * still marked in progress ("Cannot add plan") and the VMs waited for the next window, 10 s.
- * That race is not modelled. The window is looked at every second here (oned also looks
- * when a VM becomes pending), so the first plan may start up to a second later than oned's.
+ * oned also sends placement requests while a plan applies, and refuses their plans ("Cannot add
+ * plan. A placement plan is already in progress."); their VMs wait for the plan's end, as here,
+ * where no request is made while a plan applies. The window is looked at every second here (oned
+ * also looks when a VM becomes pending), so a plan may start up to a second later than oned's.
  */
 import type { Clock } from '../sim/clock.js';
 import { CyclePlan } from './placement.js';
+import { planTurnaroundMs, type TurnaroundKnobs } from './plan-turnaround.js';
 import type { CycleResult, SchedulerKnobs, SchedulerSource } from './scheduler.js';
 
-export interface PlanKnobs {
+export interface PlanKnobs extends Partial<TurnaroundKnobs> {
   SCHED_MAX_WND_TIME: number;
   SCHED_MAX_WND_LENGTH: number;
   SCHED_RETRY_TIME: number;
@@ -40,9 +42,15 @@ export class PlanScheduler {
   private abort: AbortController | undefined;
   private plan: Action[] | undefined;
   private windowOpenedAt: number | undefined;
+  /** VMs that became pending in the open window */
+  private windowLength = 0;
+  /** every VM seen pending, so that each counts once in a window */
+  private readonly seen = new Set<number>();
   private readonly retryAt = new Map<number, number>();
   private readonly running = new Map<number, Action>();
   private readonly perHost = new Map<number, number>();
+  /** when the last plan was asked for: oned asks again SCHED_RETRY_TIME later while VMs wait */
+  private lastPlace: number | undefined;
   private busy = false;
   private again = false;
   private cycles = 0;
@@ -87,12 +95,12 @@ export class PlanScheduler {
       } catch {
         return;
       }
-      await this.step();
+      await this.step(true);
     }
   }
 
   /** Runs the plan, or asks for the next; steps asked for while one runs happen after it. */
-  private async step(): Promise<void> {
+  private async step(look = false): Promise<void> {
     if (this.busy) {
       this.again = true;
       return;
@@ -109,6 +117,8 @@ export class PlanScheduler {
           ended = true;
         }
         if (!this.plan) await this.place(ended);
+        // oned opens the window when a VM becomes pending, plan or no plan
+        else if (look) this.count((await this.source.load(0)).vms);
       } while (this.again);
     } finally {
       this.busy = false;
@@ -118,14 +128,17 @@ export class PlanScheduler {
   private async place(planEnded: boolean): Promise<void> {
     const now = this.clock.now();
     const { vms, hosts } = await this.source.load(0);
+    this.count(vms);
     const waiting = vms.filter((vm) => (this.retryAt.get(vm.id) ?? 0) <= now);
-    if (waiting.length === 0) {
-      this.windowOpenedAt = undefined;
-      return;
-    }
-    this.windowOpenedAt ??= now;
-    const open = planEnded || now - this.windowOpenedAt >= this.plans.SCHED_MAX_WND_TIME * 1000 || waiting.length > this.plans.SCHED_MAX_WND_LENGTH;
+    if (waiting.length === 0) return;
+    const windowFull =
+      this.windowOpenedAt !== undefined &&
+      (now - this.windowOpenedAt >= this.plans.SCHED_MAX_WND_TIME * 1000 || this.windowLength >= this.plans.SCHED_MAX_WND_LENGTH);
+    const open = windowFull || (planEnded && this.windowOpenedAt === undefined) || this.retryDue(now);
     if (!open) return;
+    this.windowOpenedAt = undefined;
+    this.windowLength = 0;
+    this.lastPlace = now;
     this.cycles += 1;
     const cycle = new CyclePlan(hosts, {
       policy: this.knobs.POLICY,
@@ -151,12 +164,33 @@ export class PlanScheduler {
         this.source.setSchedMessage(id, cycle.refusalMessage(waiting.find((v) => v.id === id)!));
       }
     }
-    this.windowOpenedAt = undefined;
+    const turnaround = planTurnaroundMs(this.plans, left.length);
+    if (turnaround > 0) {
+      try {
+        await this.clock.sleep(turnaround, this.abort?.signal);
+      } catch {
+        return;
+      }
+    }
     this.onCycle?.({ at: now, considered: waiting.length, dispatched: plan.map(({ vmId, hostId }) => ({ vmId, hostId })), unplaced: plan.length === 0 ? left : [] });
     if (plan.length > 0) {
       this.plan = plan;
       await this.execute();
     }
+  }
+
+  /** VMs pending for the first time open the window, or lengthen it. */
+  private count(vms: ReadonlyArray<{ id: number }>): void {
+    for (const vm of vms) {
+      if (this.seen.has(vm.id)) continue;
+      this.seen.add(vm.id);
+      this.windowOpenedAt ??= this.clock.now();
+      this.windowLength += 1;
+    }
+  }
+
+  private retryDue(now: number): boolean {
+    return this.lastPlace !== undefined && now - this.lastPlace >= this.plans.SCHED_RETRY_TIME * 1000;
   }
 
   /** Starts the plan's deploys that the in-flight limits let through. */
