@@ -58,7 +58,7 @@ const BY_PATH = new Map(KNOBS.map((k) => [k.path, k]));
 
 /** Profile paths that exist but are not configuration, with why. */
 const NOT_CONFIGURATION: ReadonlyArray<[RegExp, string]> = [
-  [/^api\.(callMs|methodMs|poolObjectMs)(\.|$)/, "is the stack's service time, a property of its code, not a setting a user can change"],
+  [/^api\.(callMs|methodMs|poolObjectMs|serialMs)(\.|$)|^placement\.(placeMs|leftOutMs)$/, "is the stack's service time, a property of its code, not a setting a user can change"],
   [/^api\.MESSAGE_SIZE$/, 'bounds the size of a request, which a burst of deploys never reaches'],
   [/^pathologies(\.|$)/, 'is a defect of the code, not a setting: tune leaves pathologies as the scenario has them'],
   [/^name$/, "is the profile's name, not a knob"],
