@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { arch, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -191,6 +191,8 @@ export async function startOpenNebula(options: BundleOptions = {}): Promise<Runn
   } catch (error) {
     guardian.stdin?.end();
     await guardianExit;
+    // a guardian that never got the lock never ran its script, which removes the directory
+    if (!locked) await rm(dir, { recursive: true, force: true });
     const why = error instanceof Error ? error.message : String(error);
     throw new Error(`the OpenNebula bundle did not start: ${why}`);
   }
