@@ -10,7 +10,7 @@ import { run } from '../run.js';
 import { resolveScenario } from '../scenario.js';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { buildImage, CONTAINER_LABEL, CONTAINER_LOG, contextTag, pruneImages, testcontainers } from './container.js';
+import { buildImage, CONTAINER_LABEL, CONTAINER_LOG, CONTAINER_OWNER_LABEL, contextTag, pruneImages, testcontainers } from './container.js';
 
 /**
  * Why the container suite cannot run here, or undefined when it can: an engine must answer, and
@@ -53,12 +53,12 @@ const tempDir = (): string => {
   return d;
 };
 
-/** Containers of this mode still on the engine: none once a run has ended, whichever way. */
+/** Containers this process's runs left on the engine: none once a run has ended, whichever way (other test runs may share the engine). */
 async function leftContainers(): Promise<number> {
   const tc = await testcontainers();
   const client = await tc.getContainerRuntimeClient();
   const list = await client.container.list();
-  return list.filter((c) => c.Labels?.[CONTAINER_LABEL] === 'stack').length;
+  return list.filter((c) => c.Labels?.[CONTAINER_LABEL] === 'stack' && c.Labels?.[CONTAINER_OWNER_LABEL] === String(process.pid)).length;
 }
 
 const checkout = new URL('../../', import.meta.url).pathname;

@@ -23,6 +23,8 @@ const LOG_KEEP = 1 << 20;
 export const CONTAINER_LOG = 'container.log';
 /** The label every container of this mode carries (CI removes any a killed run left: ci/setup-docker.sh). */
 export const CONTAINER_LABEL = 'dev.stampede.launch';
+/** The label naming the process that started a container (its pid). */
+export const CONTAINER_OWNER_LABEL = 'dev.stampede.owner';
 
 export const ContainerOptionsSchema = z.strictObject({
   /** an image to run; default: the image built from the Dockerfile in `context` */
@@ -141,10 +143,12 @@ export const KEPT_IMAGES = 4;
 
 /**
  * Each source change builds an image of 300 MB; left alone they fill the engine's disk. After a
- * build: our images (by label, in `current`'s repository) beyond the newest KEPT_IMAGES are removed, never `current` and
- * never one a container uses (no force: the engine refuses those), and so are the build stages'
- * leftovers (the Dockerfile labels them) older than the oldest image kept, whose cache no kept
- * source needs. Best effort through the docker CLI: pruning never fails a run.
+ * build: our images (by label, in `current`'s repository) beyond the newest KEPT_IMAGES are
+ * removed, never `current` and never one a container uses (no force: the engine refuses those).
+ * The build stages' leftovers (labelled in the Dockerfile) stay: they are the next build's cache,
+ * and another build on the same engine may be using them at that moment; `docker image prune
+ * --filter label=dev.stampede.launch=stage` removes them. Best effort through the docker CLI:
+ * pruning never fails a run.
  */
 export function pruneImages(current: string, keep = KEPT_IMAGES): { removed: string[] } {
   const docker = (...args: string[]): string | undefined => {
@@ -158,8 +162,6 @@ export function pruneImages(current: string, keep = KEPT_IMAGES): { removed: str
     .filter((name) => name.length > 0 && !name.endsWith(':<none>'));
   const kept = [current, ...ours.filter((name) => name !== current)].slice(0, keep);
   const removed = ours.filter((name) => !kept.includes(name) && docker('image', 'rm', name) !== undefined);
-  const oldest = docker('image', 'inspect', '--format', '{{.Created}}', kept.at(-1)!)?.trim();
-  if (oldest) docker('image', 'prune', '--force', '--filter', `label=${CONTAINER_LABEL}=stage`, '--filter', `until=${oldest}`);
   return { removed };
 }
 
@@ -215,7 +217,8 @@ export const containerMode: LaunchMode<ContainerOptions> = {
 
     const definition = new tc.GenericContainer(image)
       .withNetworkMode('host')
-      .withLabels({ [CONTAINER_LABEL]: 'stack' })
+      // the harness's pid too: a test counts the containers its own runs left, not another process's
+      .withLabels({ [CONTAINER_LABEL]: 'stack', [CONTAINER_OWNER_LABEL]: String(process.pid) })
       .withEnvironment({ ...options.env, STAMPEDE_FARM: server.url, STAMPEDE_HEALTH_PORT: String(port) })
       .withBindMounts(options.mounts.map((m) => ({ source: resolve(m.source), target: m.target, mode: m.readOnly ? ('ro' as const) : ('rw' as const) })))
       .withWaitStrategy(new XmlRpcWait(url, options.session))
