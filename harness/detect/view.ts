@@ -73,7 +73,14 @@ export class RunView {
   /** the latest event time */
   end = 0;
   private readonly byId = new Map<number, VmView>();
-  private readonly open = new Map<string, Interval[]>();
+  /** intervals begun and not yet ended, by kind */
+  private readonly open: Record<ActionKind, OpenIntervals> = {
+    tm: new OpenIntervals(),
+    vmm: new OpenIntervals(),
+    ssh: new OpenIntervals(),
+    im: new OpenIntervals(),
+    boot: new OpenIntervals(),
+  };
   private readonly submits: Array<{ submit: number; sent: number }> = [];
   private readonly apiOpen = new Map<string, number[]>();
   private answeredCount = 0;
@@ -179,13 +186,13 @@ export class RunView {
     const host = e.host ?? this.vm(e.vmId)?.host ?? '?';
     const iv: Interval = { host, vmId: e.vmId ?? -1, action: e.action ?? kind, start: e.t, end: Number.POSITIVE_INFINITY, ok: false };
     this.intervals[kind].push(iv);
-    this.push(this.open, key(kind, e), iv);
+    this.open[kind].add(e, iv);
     this.toVm(e);
   }
 
   private finish(e: TraceEvent): void {
     const kind = kindOf(e.type);
-    const iv = this.open.get(key(kind, e))?.shift();
+    const iv = this.open[kind].take(e, e.action ?? kind);
     if (iv) {
       iv.end = e.t;
       iv.ok = e.result !== 'FAILURE';
@@ -238,11 +245,62 @@ export class RunView {
   }
 }
 
+const KINDS: Partial<Record<TraceEvent['type'], ActionKind>> = {
+  'tm.start': 'tm',
+  'tm.end': 'tm',
+  'vmm.start': 'vmm',
+  'vmm.end': 'vmm',
+  'ssh.start': 'ssh',
+  'ssh.end': 'ssh',
+  'im.start': 'im',
+  'im.end': 'im',
+  boot: 'boot',
+  'boot.end': 'boot',
+};
+
 function kindOf(type: TraceEvent['type']): ActionKind {
-  if (type === 'boot' || type === 'boot.end') return 'boot';
-  return type.slice(0, type.indexOf('.')) as ActionKind;
+  return KINDS[type]!;
 }
 
-function key(kind: ActionKind, e: TraceEvent): string {
-  return e.vmId === undefined ? `${kind} ${e.host ?? ''} ${e.action ?? ''}` : `${kind} #${e.vmId} ${e.action ?? ''}`;
+/**
+ * Intervals of one kind begun and not yet ended: a VM's by its id, a host-wide one (MONITOR) by
+ * its host; an end closes the oldest open one of its action. Keyed by number or host name rather
+ * than by a string made per event, and a key leaves when its last interval ends.
+ */
+class OpenIntervals {
+  private readonly byVm = new Map<number, Interval | Interval[]>();
+  private readonly byHost = new Map<string, Interval | Interval[]>();
+
+  add(e: TraceEvent, iv: Interval): void {
+    if (e.vmId === undefined) put(this.byHost, e.host ?? '', iv);
+    else put(this.byVm, e.vmId, iv);
+  }
+
+  /** The oldest open interval of `action` for the event's VM (or host), taken out. */
+  take(e: TraceEvent, action: string): Interval | undefined {
+    return e.vmId === undefined ? take(this.byHost, e.host ?? '', action) : take(this.byVm, e.vmId, action);
+  }
+}
+
+function put<K>(map: Map<K, Interval | Interval[]>, k: K, iv: Interval): void {
+  const known = map.get(k);
+  if (known === undefined) map.set(k, iv);
+  else if (Array.isArray(known)) known.push(iv);
+  else map.set(k, [known, iv]);
+}
+
+function take<K>(map: Map<K, Interval | Interval[]>, k: K, action: string): Interval | undefined {
+  const known = map.get(k);
+  if (known === undefined) return undefined;
+  if (!Array.isArray(known)) {
+    if (known.action !== action) return undefined;
+    map.delete(k);
+    return known;
+  }
+  const i = known.findIndex((iv) => iv.action === action);
+  if (i < 0) return undefined;
+  const iv = known[i]!;
+  known.splice(i, 1);
+  if (known.length === 0) map.delete(k);
+  return iv;
 }
