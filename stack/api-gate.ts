@@ -7,6 +7,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Clock } from '../sim/clock.js';
+import type { Database } from './database.js';
 import { DatabaseWriter } from './db-writer.js';
 
 export interface ApiKnobs {
@@ -25,6 +26,8 @@ export class ApiGate {
   constructor(
     private readonly clock: Clock,
     private readonly knobs: ApiKnobs,
+    /** oned's database lock (database.ts): calls that write or dump a pool wait while a monitoring report holds it */
+    private readonly database?: Database,
   ) {
     this.workers = pLimit(knobs.MAX_CONN);
     this.db = new DatabaseWriter(clock, knobs.serialMs);
@@ -53,9 +56,21 @@ export class ApiGate {
   serve<T>(method: string, work: () => T | Promise<T>, objects?: () => number): Promise<T> {
     return this.workers(async () => {
       const ms = this.serviceMs(method, objects?.() ?? 0);
+      // a write or a pool dump needs the database lock: it waits for a monitoring report holding it
+      if (this.database && holdsDatabase(method)) await this.database.free();
       if (ms > 0) await this.clock.sleep(ms);
       await this.db.write(method);
       return work();
     });
   }
+}
+
+/**
+ * Whether a call's service time is spent under the database lock: a write commits its statements
+ * and a pool dump runs its query there (SqliteDB::exec). A single object's info is served from
+ * oned's object cache, and the system calls read its configuration: neither needs the lock.
+ */
+export function holdsDatabase(method: string): boolean {
+  if (/^one\.(system|zone)\./.test(method)) return false;
+  return !method.endsWith('.info') || /pool\.info$/.test(method);
 }

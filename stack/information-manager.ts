@@ -54,6 +54,8 @@ export class InformationManager {
     private readonly hosts: HostPool,
     private readonly driver: InformationDriver,
     private readonly knobs: MonitoringKnobs,
+    /** what oned does with a successful report besides the host's record: its database writes (database.ts) */
+    private readonly recordReport?: (host: HostRecord) => void,
   ) {}
 
   start(): void {
@@ -117,6 +119,7 @@ export class InformationManager {
         host.monitor = monitor;
         host.state = HostState.MONITORED;
         host.error = undefined;
+        this.recordReport?.(host);
         return;
       }
       reply = { ...reply, info: 'monitor answer has no TOTALCPU or TOTALMEMORY' };

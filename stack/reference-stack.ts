@@ -18,10 +18,11 @@
 import type { Clock } from '../sim/clock.js';
 import { formatDriverArguments } from '../opennebula/driver-arguments.js';
 import type { DriverLauncher, Drivers, MadArguments } from '../opennebula/driver.js';
-import { HostState, VmState } from '../opennebula/states.js';
+import { HostState, LcmState, VmState } from '../opennebula/states.js';
 import { setSingle } from '../opennebula/template.js';
 import { StackApi } from './api.js';
 import { ApiGate } from './api-gate.js';
+import { Database } from './database.js';
 import { hostMethods } from './api-host.js';
 import { systemMethods } from './api-system.js';
 import { templateMethods } from './api-template.js';
@@ -34,7 +35,7 @@ import { Lifecycle } from './lifecycle.js';
 import type { HostShare } from './placement.js';
 import { HostPool, TemplatePool, VmPool } from './pools.js';
 import type { StackProfile } from './profile.js';
-import { ctime, type ImageRecord } from './records.js';
+import { ctime, type HostRecord, type ImageRecord } from './records.js';
 import { PlanScheduler } from './plan-scheduler.js';
 import { Scheduler, type CycleResult, type SchedulerSource } from './scheduler.js';
 import { TransferManager } from './transfer-manager.js';
@@ -101,7 +102,9 @@ export class ReferenceStack {
       images: new ImageCatalog(options.images ?? DEFAULT_IMAGES),
       lifecycle,
     };
-    this.gate = new ApiGate(clock, profile.api);
+    // oned's database lock: the API's writes and pool dumps, and each host's monitoring report
+    const database = new Database(clock);
+    this.gate = new ApiGate(clock, profile.api, database);
     this.api = new StackApi(
       {
         ...systemMethods(this.node),
@@ -112,18 +115,24 @@ export class ReferenceStack {
       this.gate,
       users,
     );
-    this.im = new InformationManager(clock, hosts, this.drivers.im, profile.monitoring);
+    this.im = new InformationManager(clock, hosts, this.drivers.im, profile.monitoring, (host) => {
+      // the report lists the host's domains: the VMs booting or running there
+      void database.hold(database.reportMs(domainsOn(host, vms)));
+    });
     const session = `oneadmin:${adminPassword}`;
     const source: SchedulerSource = {
-      // mm_sched reads the pools over XML-RPC: it pays for the dumps on the API's workers
+      // mm_sched reads the pools over XML-RPC, one call after another, and pays for the dumps on
+      // the API's workers (and the database lock). 4.4 reads the whole VM pool twice a cycle, for
+      // the scheduled actions and then for the pending VMs; with VMs pending it also reads the
+      // hosts, the datastores (twice), the clusters and the ACLs.
       load: async (maxVm) => {
+        await this.gate.serve('one.vmpool.info', () => undefined, () => vms.size);
         const pending = await this.gate.serve('one.vmpool.info', () => vms.pending(maxVm), () => vms.size);
-        // the dump is paid for either way; with nothing pending the scheduler has no use for it
-        const monitored = await this.gate.serve(
-          'one.hostpool.info',
-          () => (pending.length === 0 ? [] : schedulableHosts(hosts)),
-          () => hosts.size,
-        );
+        if (pending.length === 0) return { vms: [], hosts: [] };
+        const monitored = await this.gate.serve('one.hostpool.info', () => schedulableHosts(hosts), () => hosts.size);
+        for (const pool of ['one.datastorepool.info', 'one.datastorepool.info', 'one.clusterpool.info', 'one.acl.info']) {
+          await this.gate.serve(pool, () => undefined);
+        }
         return { vms: pending.map((vm) => ({ id: vm.id, cpu: vm.cpu, memoryMiB: vm.memoryMiB })), hosts: monitored };
       },
       deploy: (vmId, hostId) => this.api.call('one.vm.deploy', [session, vmId, hostId, false, 0]),
@@ -173,6 +182,16 @@ export function madArguments(profile: StackProfile): MadArguments {
     vmm: formatDriverArguments({ threads: profile.vmm.threads, parallel: !on['vmm-host-lock'], transport }),
     im: formatDriverArguments({ threads: profile.im.threads, parallel: false, transport }),
   };
+}
+
+/** VMs a host's hypervisor has a domain for, which its monitoring report lists: those booting or running there. */
+function domainsOn(host: HostRecord, vms: VmPool): number {
+  let n = 0;
+  for (const id of host.vmIds) {
+    const vm = vms.get(id);
+    if (vm?.state === VmState.ACTIVE && (vm.lcmState === LcmState.BOOT || vm.lcmState === LcmState.RUNNING)) n += 1;
+  }
+  return n;
 }
 
 /** The hosts mm_sched considers: `/HOST_POOL/HOST[STATE=1 or STATE=2]`. */

@@ -128,6 +128,21 @@ describe('Scheduler', () => {
     expect(deployed).toEqual([[10, 1]]);
   });
 
+  it('starts a cycle SCHED_INTERVAL after the previous one ended, so slow deploys lengthen the period', async () => {
+    const clock = new VirtualClock();
+    const { source } = fakeSource(64, 16);
+    const slow: SchedulerSource = { ...source, deploy: async (vmId, hostId) => (await clock.sleep(500), source.deploy(vmId, hostId)) };
+    const starts: number[] = [];
+    const scheduler = new Scheduler(clock, slow, KNOBS_4_4, { oneVmPerHost: true, onCycle: (r) => starts.push(r.at) });
+    await clock.run(async () => {
+      scheduler.start();
+      await clock.sleep(200_000);
+      scheduler.stop();
+    });
+    // 16 deploys of 0.5 s each: a dispatching cycle lasts 8 s, so the next starts 38 s after it
+    expect(starts.slice(0, 5)).toEqual([30_000, 68_000, 106_000, 144_000, 182_000]);
+  });
+
   it('stops: no cycle runs after stop()', async () => {
     const clock = new VirtualClock();
     const { source } = fakeSource(1, 1);

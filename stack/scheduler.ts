@@ -71,19 +71,19 @@ export class Scheduler {
   }
 
   /**
-   * mm_sched's ActionManager re-arms its timer when it takes the timer action, so a cycle starts
-   * every SCHED_INTERVAL, or straight after the previous one if that took longer.
+   * mm_sched's ActionManager re-arms its timer once the timer action has returned (it sets the
+   * next timeout to now + SCHED_INTERVAL after the action), so a cycle starts SCHED_INTERVAL after
+   * the previous one ended: every pool read and every synchronous one.vm.deploy of a cycle
+   * lengthens the period.
    */
   private async loop(signal: AbortSignal): Promise<void> {
     const interval = this.knobs.SCHED_INTERVAL * 1000;
-    let next = this.clock.now() + interval;
     for (;;) {
       try {
-        await this.clock.sleep(Math.max(0, next - this.clock.now()), signal);
+        await this.clock.sleep(interval, signal);
       } catch {
         return;
       }
-      next = this.clock.now() + interval;
       await this.cycle();
       if (signal.aborted) return;
     }
