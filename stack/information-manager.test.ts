@@ -6,6 +6,7 @@ import { success } from '../opennebula/driver.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { InformationManager, monitorOf, parseMonitor } from './information-manager.js';
 import { monitorText } from '../opennebula/driver.js';
+import { Database } from './database.js';
 import { HostPool } from './pools.js';
 import { stackFixture } from './test-support/stack-fixture.js';
 
@@ -144,5 +145,34 @@ describe('parseMonitor', () => {
     expect(monitorOf(values)).toEqual(parseMonitor(text));
     expect(monitorOf(values)).toMatchObject({ totalCpu: 800, usedCpu: 150, freeCpu: 650, freeMemKiB: 1048576 });
     expect(monitorOf({ HYPERVISOR: 'dummy', TOTALCPU: '800' })).toBeUndefined();
+  });
+});
+
+describe('InformationManager on SQLite (database.ts)', () => {
+  it('takes the answers one after another, each once the report before it is written, and writes each', async () => {
+    const clock = new VirtualClock();
+    const hosts = new HostPool();
+    for (const name of ['h0', 'h1', 'h2']) hosts.allocate(name, 'dummy', 'dummy', 0, 'default');
+    const db = new Database(clock);
+    const driver = { monitor: async () => success('MONITOR', 0, 'TOTALCPU=800 TOTALMEMORY=1024') };
+    const recorded: Array<[number, number]> = [];
+    const im = new InformationManager(clock, hosts, driver, { MANAGER_TIMER: 1, HOST_PER_INTERVAL: 10, MONITORING_INTERVAL: 60 }, {
+      listenerFree: () => db.free(),
+      record: (host) => {
+        recorded.push([host.id, clock.now()]);
+        void db.hold(1000);
+      },
+    });
+    await clock.run(async () => {
+      im.timerAction();
+      await clock.sleep(5000);
+    });
+    // the three answers come at once; the listener writes one report a second
+    expect(recorded).toEqual([
+      [0, 0],
+      [1, 1000],
+      [2, 2000],
+    ]);
+    expect(hosts.get(2)!.state).toBe(HostState.MONITORED);
   });
 });

@@ -46,6 +46,8 @@ export class InformationManager {
   private known = 0;
   /** hosts met in a state that is not monitored (none of 4.4's API leads there); looked at every run */
   private parked: HostRecord[] = [];
+  /** the reports' listener (with `reports`): the answer it is on, those after it wait */
+  private listener: Promise<void> = Promise.resolve();
   /** each host's last answer as read: a host at rest answers the same text minute after minute */
   private readonly answers = new Map<number, { info: string; monitor: HostMonitor }>();
 
@@ -54,8 +56,12 @@ export class InformationManager {
     private readonly hosts: HostPool,
     private readonly driver: InformationDriver,
     private readonly knobs: MonitoringKnobs,
-    /** what oned does with a successful report besides the host's record: its database writes (database.ts) */
-    private readonly recordReport?: (host: HostRecord) => void,
+    /**
+     * What oned does with reports beyond the host's record, when its database is SQLite
+     * (database.ts): one listener thread takes the answers one after another, each once the one
+     * before is written (`listenerFree`), and writes the host and the VMs it lists (`record`).
+     */
+    private readonly reports?: { listenerFree(): Promise<void>; record(host: HostRecord): void },
   ) {}
 
   start(): void {
@@ -95,9 +101,16 @@ export class InformationManager {
       host.prevState = host.state;
       host.state = MONITORING_STATE[host.state]!;
       // the IM driver queues it on its own workers (`-t`), as a MAD process does
-      void settle('MONITOR', host.id, () => this.driver.monitor({ hostId: host.id, hostname: host.name })).then((reply) =>
-        this.monitorDone(host, reply),
-      );
+      const answered = settle('MONITOR', host.id, () => this.driver.monitor({ hostId: host.id, hostname: host.name }));
+      const reports = this.reports;
+      if (!reports) {
+        void answered.then((reply) => this.monitorDone(host, reply));
+        continue;
+      }
+      // the listener takes the answers in the order they come, each once the one before is written
+      void answered.then((reply) => {
+        this.listener = this.listener.then(() => reports.listenerFree()).then(() => this.monitorDone(host, reply));
+      });
     }
     return due;
   }
@@ -119,7 +132,7 @@ export class InformationManager {
         host.monitor = monitor;
         host.state = HostState.MONITORED;
         host.error = undefined;
-        this.recordReport?.(host);
+        this.reports?.record(host);
         return;
       }
       reply = { ...reply, info: 'monitor answer has no TOTALCPU or TOTALMEMORY' };

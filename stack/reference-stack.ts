@@ -102,8 +102,9 @@ export class ReferenceStack {
       images: new ImageCatalog(options.images ?? DEFAULT_IMAGES),
       lifecycle,
     };
-    // oned's database lock: the API's writes and pool dumps, and each host's monitoring report
-    const database = new Database(clock);
+    // SQLite's lock around every statement (database.ts): the API's writes and pool dumps wait
+    // for each host's monitoring report; a MySQL back end has none
+    const database = profile.db?.BACKEND === 'sqlite' ? new Database(clock) : undefined;
     this.gate = new ApiGate(clock, profile.api, database);
     this.api = new StackApi(
       {
@@ -115,10 +116,17 @@ export class ReferenceStack {
       this.gate,
       users,
     );
-    this.im = new InformationManager(clock, hosts, this.drivers.im, profile.monitoring, (host) => {
-      // the report lists the host's domains: the VMs booting or running there
-      void database.hold(database.reportMs(domainsOn(host, vms)));
-    });
+    this.im = new InformationManager(
+      clock,
+      hosts,
+      this.drivers.im,
+      profile.monitoring,
+      database && {
+        listenerFree: () => database.free(),
+        // the report lists the host's domains: the VMs booting or running there
+        record: (host) => void database.hold(database.reportMs(domainsOn(host, vms))),
+      },
+    );
     const session = `oneadmin:${adminPassword}`;
     const source: SchedulerSource = {
       // mm_sched reads the pools over XML-RPC, one call after another, and pays for the dumps on
