@@ -18,17 +18,18 @@
  * workers. What the lock adds to a request is the wait for the reports that hold it.
  *
  *   const db = new Database(clock);
- *   void db.hold(db.reportMs(30));          // a host's report with 30 VMs: 1.84 s of the lock
+ *   void db.hold(db.reportMs(30));          // a host's report with 30 VMs: 1.53 s of the lock
  *   await db.free();                         // a request's statements, once the reports are done
  */
 import type { Clock } from '../sim/clock.js';
 
 /**
- * Emulated ms of one committed write in 4.4's SQLite: a rollback journal written and synced, the
- * database pages written and synced, the journal removed. Two fsyncs on the 7,200 rpm disks of
- * the study's era, about 10 ms each (a rotation and a short seek).
+ * Emulated ms of one committed write in 4.4's SQLite: a transaction of its own (oned wraps none),
+ * which "normally requires two complete rotations of the disk platter, which on a 7200RPM disk
+ * drive limits you to about 60 transactions per second" (SQLite's FAQ): the rollback journal
+ * synced, then the database pages. Two rotations at 7,200 rpm, the disks of the study's era.
  */
-export const SQLITE_WRITE_MS = 20;
+export const SQLITE_WRITE_MS = (2 * 60_000) / 7200;
 
 /** Statements oned commits for one monitored VM: the VM, its history record, a monitoring record. */
 export const WRITES_PER_MONITORED_VM = 3;

@@ -8,14 +8,14 @@
  * The drivers' work is not here: it runs on the drivers' own pools (`-t`).
  */
 import type { Clock } from '../sim/clock.js';
-import { SQLITE_WRITE_MS } from './database.js';
 
 export type Component = 'tm' | 'lcm' | 'vmm';
 
 /**
  * Service time of one hand-off, emulated ms, the same for every profile. Each is what oned does
  * on its thread before the next component can go on: 4.4 kept its pools in SQLite, whose every
- * committed write costs SQLITE_WRITE_MS (database.ts), plus 5 ms of the thread's own work:
+ * committed write costs SQLITE_WRITE_MS (16.7 ms, database.ts), and the rest is the thread's own
+ * work (generating a file, logging, building the driver's message):
  *   tm   TransferManager::prolog_action: the transfer file generated and written, the history's
  *        PROLOG stamp written (one write), the TRANSFER line sent;
  *   lcm  a TRANSFER or DEPLOY SUCCESS taken: the VM and its history record updated (two writes);
@@ -23,12 +23,7 @@ export type Component = 'tm' | 'lcm' | 'vmm';
  *        written, the VM updated (one write), the DEPLOY line sent.
  * The writes are in these times; they do not queue on the database lock (docs/fidelity.md).
  */
-const THREAD_MS = 5;
-export const HANDOFF_MS: Readonly<Record<Component, number>> = {
-  tm: THREAD_MS + SQLITE_WRITE_MS,
-  lcm: THREAD_MS + 2 * SQLITE_WRITE_MS,
-  vmm: THREAD_MS + SQLITE_WRITE_MS,
-};
+export const HANDOFF_MS: Readonly<Record<Component, number>> = { tm: 25, lcm: 45, vmm: 25 };
 
 export class Handoffs {
   /** per component, when its one thread is free again (serial mode only) */

@@ -29,7 +29,8 @@ describe('InformationManager (4.4 pace: MANAGER_TIMER 15 s, HOST_PER_INTERVAL 15
 
   it('keeps a host INIT until its first answer, fills the share from it, and monitors it again after MONITORING_INTERVAL', async () => {
     const f = stackFixture({
-      profile: { extends: 'opennebula-4.4', api: { callMs: 0, methodMs: {}, poolObjectMs: 0 } },
+      // asked only (no UDP push): the pace of MONITORING_INTERVAL
+      profile: { extends: 'opennebula-4.4', monitoring: { PUSH_INTERVAL: 0 }, api: { callMs: 0, methodMs: {}, poolObjectMs: 0 } },
       drivers: { monitorMs: 2000, shape: () => ({ cores: 4, memoryMiB: 8192 }) },
     });
     const seen = await f.clock.run(async () => {
@@ -174,5 +175,60 @@ describe('InformationManager on SQLite (database.ts)', () => {
       [2, 2000],
     ]);
     expect(hosts.get(2)!.state).toBe(HostState.MONITORED);
+  });
+});
+
+describe('InformationManager with UDP push (PUSH_INTERVAL)', () => {
+  it('hears from a host every PUSH_INTERVAL once its first MONITOR has started it, not only every MONITORING_INTERVAL, and no more once stopped', async () => {
+    const clock = new VirtualClock();
+    const hosts = new HostPool();
+    hosts.allocate('h0', 'dummy', 'dummy', 0, 'default');
+    const asked: number[] = [];
+    const driver = {
+      monitor: async () => {
+        asked.push(clock.now());
+        return success('MONITOR', 0, 'TOTALCPU=800 TOTALMEMORY=1024');
+      },
+    };
+    const im = new InformationManager(clock, hosts, driver, { MANAGER_TIMER: 15, HOST_PER_INTERVAL: 15, MONITORING_INTERVAL: 60, PUSH_INTERVAL: 20 });
+    await clock.run(async () => {
+      im.start();
+      await clock.sleep(100_000);
+      im.stop();
+      await clock.sleep(100_000);
+    });
+    // the timer's MONITOR at 15 s, then a report every 20 s; the timer never needs to ask again
+    expect(asked).toEqual([15_000, 35_000, 55_000, 75_000, 95_000]);
+    expect(hosts.get(0)!.state).toBe(HostState.MONITORED);
+  });
+
+  it('waits with the next report until the last one was written, on SQLite', async () => {
+    const clock = new VirtualClock();
+    const hosts = new HostPool();
+    hosts.allocate('h0', 'dummy', 'dummy', 0, 'default');
+    const db = new Database(clock);
+    const asked: number[] = [];
+    const driver = {
+      monitor: async () => {
+        asked.push(clock.now());
+        return success('MONITOR', 0, 'TOTALCPU=800 TOTALMEMORY=1024');
+      },
+    };
+    const im = new InformationManager(
+      clock,
+      hosts,
+      driver,
+      { MANAGER_TIMER: 15, HOST_PER_INTERVAL: 15, MONITORING_INTERVAL: 60, PUSH_INTERVAL: 20 },
+      // another writer keeps the lock for 30 s from 30 s on: the report of 35 s is taken at 60 s
+      { listenerFree: () => db.free(), record: () => void db.hold(0) },
+    );
+    await clock.run(async () => {
+      im.start();
+      await clock.sleep(30_000);
+      void db.hold(30_000);
+      await clock.sleep(60_000);
+      im.stop();
+    });
+    expect(asked).toEqual([15_000, 35_000, 80_000]);
   });
 });

@@ -17,6 +17,11 @@ export interface MonitoringKnobs {
   MANAGER_TIMER: number;
   HOST_PER_INTERVAL: number;
   MONITORING_INTERVAL: number;
+  /**
+   * 4.4's UDP push (the collectd IM's `-i`): seconds between the reports a host's probes send once
+   * a first MONITOR has started them; 0 or absent, hosts are only asked (MONITORING_INTERVAL).
+   */
+  PUSH_INTERVAL?: number | undefined;
 }
 
 const MONITORING_STATE: Partial<Record<number, number>> = {
@@ -46,6 +51,11 @@ export class InformationManager {
   private known = 0;
   /** hosts met in a state that is not monitored (none of 4.4's API leads there); looked at every run */
   private parked: HostRecord[] = [];
+  /** each host's place in `waiting`, while it is there */
+  private readonly entries = new Map<HostRecord, Waiting>();
+  /** hosts whose probes push their reports (PUSH_INTERVAL): the timer of each one's next report */
+  private readonly pushes = new Map<HostRecord, Timer | undefined>();
+  private pushing = false;
   /** the reports' listener (with `reports`): the answer it is on, those after it wait */
   private listener: Promise<void> = Promise.resolve();
   /** each host's last answer as read: a host at rest answers the same text minute after minute */
@@ -66,11 +76,15 @@ export class InformationManager {
 
   start(): void {
     this.timer ??= this.clock.every(this.knobs.MANAGER_TIMER * 1000, () => this.timerAction());
+    this.pushing = Boolean(this.knobs.PUSH_INTERVAL);
   }
 
   stop(): void {
     this.timer?.cancel();
     this.timer = undefined;
+    this.pushing = false;
+    for (const timer of this.pushes.values()) timer?.cancel();
+    this.pushes.clear();
   }
 
   /** One timer run: returns the hosts it sent MONITOR to (the InformationManager::timer_action). */
@@ -93,6 +107,7 @@ export class InformationManager {
       if (due.length >= this.knobs.HOST_PER_INTERVAL) break;
       this.waiting.pop();
       const { host } = next;
+      this.entries.delete(host);
       if (this.hosts.get(host.id) !== host) continue; // deleted (one.host.delete): monitored no more
       if (MONITORING_STATE[host.state] === undefined) this.parked.push(host);
       else due.push(host);
@@ -101,28 +116,64 @@ export class InformationManager {
       host.prevState = host.state;
       host.state = MONITORING_STATE[host.state]!;
       // the IM driver queues it on its own workers (`-t`), as a MAD process does
-      const answered = settle('MONITOR', host.id, () => this.driver.monitor({ hostId: host.id, hostname: host.name }));
-      const reports = this.reports;
-      if (!reports) {
-        void answered.then((reply) => this.monitorDone(host, reply));
-        continue;
-      }
-      // the listener takes the answers in the order they come, each once the one before is written
-      void answered.then((reply) => {
-        this.listener = this.listener.then(() => reports.listenerFree()).then(() => this.monitorDone(host, reply));
-      });
+      void this.ask(host).then((reply) => this.take(host, reply, false));
     }
     return due;
   }
 
-  private wait(host: HostRecord): void {
-    this.waiting.push({ host, heapIndex: -1 });
+  private ask(host: HostRecord): Promise<MadReply> {
+    return settle('MONITOR', host.id, () => this.driver.monitor({ hostId: host.id, hostname: host.name }));
   }
 
-  private monitorDone(host: HostRecord, reply: MadReply): void {
+  /** An answer reaches oned: the listener takes the answers in the order they come, each once the one before is written. */
+  private take(host: HostRecord, reply: MadReply, pushed: boolean): Promise<void> {
+    const reports = this.reports;
+    if (!reports) {
+      this.monitorDone(host, reply, pushed);
+      return Promise.resolve();
+    }
+    this.listener = this.listener.then(() => reports.listenerFree()).then(() => this.monitorDone(host, reply, pushed));
+    return this.listener;
+  }
+
+  /**
+   * A host's probes, once started, report every PUSH_INTERVAL until the head node stops or the
+   * host fails. A report is sent once the one before it was taken: one in flight per host, as the
+   * UDP socket and the driver's pipe hold little more while oned is behind.
+   */
+  private pushLater(host: HostRecord): void {
+    if (!this.pushing || this.pushes.has(host)) return;
+    this.pushes.set(
+      host,
+      this.clock.timer(this.knobs.PUSH_INTERVAL! * 1000, () => {
+        // the entry stays, without a timer, until the answer is back: one report in flight per host
+        this.pushes.set(host, undefined);
+        if (this.hosts.get(host.id) !== host || host.state !== HostState.MONITORED) {
+          this.pushes.delete(host);
+          return;
+        }
+        void this.ask(host).then((reply) => {
+          if (!this.pushing) return;
+          this.pushes.delete(host);
+          return this.take(host, reply, true);
+        });
+      }),
+    );
+  }
+
+  private wait(host: HostRecord): void {
+    const entry: Waiting = { host, heapIndex: -1 };
+    this.entries.set(host, entry);
+    this.waiting.push(entry);
+  }
+
+  private monitorDone(host: HostRecord, reply: MadReply, pushed = false): void {
     host.lastMonTime = epochSeconds(this.clock.epochMs());
     host.prevState = host.state;
-    this.wait(host);
+    // a pushed report finds the host still waiting for its next MONITOR: later now
+    const entry = this.entries.get(host);
+    if (!pushed) this.wait(host);
+    else if (entry) this.waiting.update(entry);
     if (reply.result === 'SUCCESS') {
       const last = this.answers.get(host.id);
       // a driver in this process hands its values over as they are (MadReply.values): no text to read back
@@ -133,6 +184,7 @@ export class InformationManager {
         host.state = HostState.MONITORED;
         host.error = undefined;
         this.reports?.record(host);
+        this.pushLater(host);
         return;
       }
       reply = { ...reply, info: 'monitor answer has no TOTALCPU or TOTALMEMORY' };

@@ -78,6 +78,11 @@ export const monitoringKnobsSchema = z.strictObject({
   HOST_PER_INTERVAL: z.int().positive(),
   /** seconds after which a monitored host is monitored again */
   MONITORING_INTERVAL: seconds,
+  /**
+   * seconds between the reports a host's probes push once started (4.4's collectd IM, `-i`);
+   * 0 or absent: hosts are only asked, every MONITORING_INTERVAL
+   */
+  PUSH_INTERVAL: z.number().nonnegative().optional(),
 });
 
 /**
@@ -181,8 +186,9 @@ export const OPENNEBULA_4_4: StackProfile = {
     POLICY: 'striping',
     RERANK_PER_DISPATCH: false,
   },
-  // oned.conf has MANAGER_TIMER commented out: the code default, 15 s, applies
-  monitoring: { MANAGER_TIMER: 15, HOST_PER_INTERVAL: 15, MONITORING_INTERVAL: 60 },
+  // oned.conf has MANAGER_TIMER commented out: the code default, 15 s, applies. 4.4's KVM hosts
+  // report by UDP push, the collectd IM's "-i 20", once the first MONITOR over ssh has started them
+  monitoring: { MANAGER_TIMER: 15, HOST_PER_INTERVAL: 15, MONITORING_INTERVAL: 60, PUSH_INTERVAL: 20 },
   db: { BACKEND: 'sqlite' },
   tm: { threads: 15 },
   // The study's install ran the VMM with -t 10; the shipped 4.4 oned.conf says "-t 15 -r 0 kvm"
