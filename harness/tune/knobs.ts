@@ -61,6 +61,8 @@ const NOT_CONFIGURATION: ReadonlyArray<[RegExp, string]> = [
   [/^api\.(callMs|methodMs|poolObjectMs|serialMs)(\.|$)|^placement\.(placeMs|leftOutMs)$/, "is the stack's service time, a property of its code, not a setting a user can change"],
   [/^api\.MESSAGE_SIZE$/, 'bounds the size of a request, which a burst of deploys never reaches'],
   [/^pathologies(\.|$)/, 'is a defect of the code, not a setting: tune leaves pathologies as the scenario has them'],
+  [/^db(\.|$)/, "is the database oned runs on, a property of its code's installation, not a setting tune searches"],
+  [/^monitoring\.PUSH_INTERVAL$/, "is how often the hosts' probes push, a property of its code's monitoring driver, not a setting tune searches"],
   [/^name$/, "is the profile's name, not a knob"],
 ];
 
