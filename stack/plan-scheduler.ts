@@ -16,6 +16,7 @@
  * where no request is made while a plan applies. The window is looked at every second here (oned
  * also looks when a VM becomes pending), so a plan may start up to a second later than oned's.
  */
+import { CycleLoop } from './cycle-loop.js';
 import type { Clock } from '../sim/clock.js';
 import { CyclePlan } from './placement.js';
 import { planTurnaroundMs, type TurnaroundKnobs } from './plan-turnaround.js';
@@ -38,8 +39,7 @@ interface Action {
   state: 'waiting' | 'running' | 'done';
 }
 
-export class PlanScheduler {
-  private abort: AbortController | undefined;
+export class PlanScheduler extends CycleLoop {
   private plan: Action[] | undefined;
   private windowOpenedAt: number | undefined;
   /** VMs that became pending in the open window */
@@ -53,7 +53,6 @@ export class PlanScheduler {
   private lastPlace: number | undefined;
   private busy = false;
   private again = false;
-  private cycles = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -61,21 +60,8 @@ export class PlanScheduler {
     private readonly knobs: SchedulerKnobs,
     private readonly plans: PlanKnobs,
     private readonly onCycle?: (result: CycleResult) => void,
-  ) {}
-
-  get cyclesRun(): number {
-    return this.cycles;
-  }
-
-  start(): void {
-    if (this.abort) return;
-    this.abort = new AbortController();
-    void this.loop(this.abort.signal);
-  }
-
-  stop(): void {
-    this.abort?.abort(new Error('scheduler stopped'));
-    this.abort = undefined;
+  ) {
+    super();
   }
 
   /** The VM's deploy ended (RUNNING, or a failure state): its action frees its host's slot. */
@@ -88,7 +74,7 @@ export class PlanScheduler {
     void this.step();
   }
 
-  private async loop(signal: AbortSignal): Promise<void> {
+  protected async loop(signal: AbortSignal): Promise<void> {
     for (;;) {
       try {
         await this.clock.sleep(LOOK_MS, signal);

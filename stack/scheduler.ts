@@ -4,6 +4,7 @@
  * VMs oldest first by calling one.vm.deploy through the API, stopping at MAX_DISPATCH per cycle
  * and MAX_HOST per host. A VM no host takes stays PENDING with a SCHED_MESSAGE saying why.
  */
+import { CycleLoop } from './cycle-loop.js';
 import type { Clock } from '../sim/clock.js';
 import type { ApiResult } from '../opennebula/errors.js';
 import { CyclePlan, type HostShare, type PlacementPolicy, type VmDemand } from './placement.js';
@@ -44,30 +45,15 @@ export interface SchedulerOptions {
   onCycle?: (result: CycleResult) => void;
 }
 
-export class Scheduler {
-  private abort: AbortController | undefined;
-  private cycles = 0;
+export class Scheduler extends CycleLoop {
 
   constructor(
     private readonly clock: Clock,
     private readonly source: SchedulerSource,
     private readonly knobs: SchedulerKnobs,
     private readonly options: SchedulerOptions,
-  ) {}
-
-  get cyclesRun(): number {
-    return this.cycles;
-  }
-
-  start(): void {
-    if (this.abort) return;
-    this.abort = new AbortController();
-    void this.loop(this.abort.signal);
-  }
-
-  stop(): void {
-    this.abort?.abort(new Error('scheduler stopped'));
-    this.abort = undefined;
+  ) {
+    super();
   }
 
   /**
@@ -76,7 +62,7 @@ export class Scheduler {
    * the previous one ended: every pool read and every synchronous one.vm.deploy of a cycle
    * lengthens the period.
    */
-  private async loop(signal: AbortSignal): Promise<void> {
+  protected async loop(signal: AbortSignal): Promise<void> {
     const interval = this.knobs.SCHED_INTERVAL * 1000;
     for (;;) {
       try {
