@@ -5,8 +5,8 @@
  * queued actions for idle hosts overtake those for busy ones (VirtualMachineDriver.rb
  * get_first_runable).
  */
-import pLimit from 'p-limit';
 import { IndexedHeap } from '../sim/indexed-heap.js';
+import { limit as concurrencyLimit } from '../sim/limit.js';
 
 export interface ActionPool {
   /** Runs `action` on a free worker (for a host-serial pool: once no other action for `host` runs). */
@@ -19,7 +19,7 @@ export interface ActionPool {
 
 /** A plain pool: at most `threads` actions at once, in arrival order. */
 export function threadPool(threads: number): ActionPool {
-  const limit = pLimit(threads);
+  const limit = concurrencyLimit(threads);
   return {
     run: (_host, action) => limit(action),
     get active() {
@@ -39,7 +39,7 @@ interface Queued {
 }
 
 /**
- * At most `threads` actions at once and at most one per host. p-limit cannot express this: a
+ * At most `threads` actions at once and at most one per host. A plain limit cannot express this: a
  * worker must never sit on a queued action whose host is busy, so the next action to start is
  * the oldest one whose host is idle. Kept as a heap of per-host queue heads: O(log n) per action.
  */
