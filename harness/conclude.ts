@@ -11,6 +11,7 @@ import type { ResolvedScenario } from './scenario.js';
 import type { StageName } from './stages.js';
 import type { Sample } from './stats.js';
 import type { Tracer } from './trace.js';
+import { maxOf } from './extremes.js';
 
 /** How a run ended, on the trace's timeline (emulated ms). */
 export interface Ending {
@@ -102,8 +103,8 @@ export function fitsNoHost(template: string, hosts: ReadonlyArray<{ cores: numbe
   } catch {
     return undefined;
   }
-  const largestMemory = Math.max(...hosts.map((h) => h.memoryMiB));
-  const largestCores = Math.max(...hosts.map((h) => h.cores));
+  const largestMemory = maxOf(hosts, (h) => h.memoryMiB);
+  const largestCores = maxOf(hosts, (h) => h.cores);
   const short: string[] = [];
   if (memoryMiB > largestMemory) short.push(`needs ${memoryMiB} MiB of memory, the largest host has ${largestMemory} MiB`);
   if (cpu > largestCores) short.push(`needs CPU ${cpu}, the largest host has ${largestCores} cores`);

@@ -6,6 +6,7 @@ import { run, type RunOptions } from './run.js';
 import type { ResolvedScenario } from './scenario.js';
 import { STAGES, type StageName } from './stages.js';
 import { Sample } from './stats.js';
+import { maxOf, minOf } from './extremes.js';
 
 /**
  * Runs a scenario once per seed and judges its budgets on the pooled sample: every VM of every
@@ -72,7 +73,7 @@ function pooled(resolved: ResolvedScenario, results: readonly Result[], perSeed:
     environment: {
       ...results[0]!.environment,
       wallMs: results.reduce((n, r) => n + r.environment.wallMs, 0),
-      peakRssMiB: Math.max(...results.map((r) => r.environment.peakRssMiB)),
+      peakRssMiB: maxOf(results, (r) => r.environment.peakRssMiB),
     },
   });
   return { ...result, seeds: { runs, spread: spreadOf(runs) }, ...(first.series ? { series: first.series } : {}) };
@@ -102,16 +103,16 @@ function worstLag(lags: readonly Lag[]): Lag {
     clock: lags[0]!.clock,
     timers,
     meanMs: timers === 0 ? 0 : lags.reduce((n, l) => n + l.meanMs * l.timers, 0) / timers,
-    p99Ms: Math.max(...lags.map((l) => l.p99Ms)),
-    maxMs: Math.max(...lags.map((l) => l.maxMs)),
+    p99Ms: maxOf(lags, (l) => l.p99Ms),
+    maxMs: maxOf(lags, (l) => l.maxMs),
     factor: lags[0]!.factor,
     auto: lags[0]!.auto,
-    lostMs: Math.max(...lags.map((l) => l.lostMs)),
+    lostMs: maxOf(lags, (l) => l.lostMs),
     ...worstStack(lags),
     bounds: Object.fromEntries(
       STAGES.map((stage) => [
         stage,
-        { mean: Math.max(...lags.map((l) => l.bounds[stage].mean)), quantiles: Math.max(...lags.map((l) => l.bounds[stage].quantiles)) },
+        { mean: maxOf(lags, (l) => l.bounds[stage].mean), quantiles: maxOf(lags, (l) => l.bounds[stage].quantiles) },
       ]),
     ) as Lag['bounds'],
     warning: lags.find((l) => l.warning !== null)?.warning ?? null,
@@ -132,7 +133,7 @@ function spreadOf(runs: readonly SeedRun[]): SeedRuns['spread'] {
     const row = {} as SeedRuns['spread'][StageName];
     for (const stat of SPREAD_STATS) {
       const values = runs.map((r) => r.stages[stage][stat]).filter((v): v is number => v !== null);
-      row[stat] = values.length === 0 ? { min: null, max: null } : { min: Math.min(...values), max: Math.max(...values) };
+      row[stat] = values.length === 0 ? { min: null, max: null } : { min: minOf(values), max: maxOf(values) };
     }
     out[stage] = row;
   }

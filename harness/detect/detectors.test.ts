@@ -5,7 +5,7 @@ import { resolveScenario } from '../scenario.js';
 import type { TraceEvent } from '../trace-event.js';
 import { apiDegradation } from './api-degradation.js';
 import { CATALOG, CLEAN } from './catalog.js';
-import { startDetection, type Detector } from './index.js';
+import { DETECTORS, startDetection, type Detector } from './index.js';
 import { interference } from './interference.js';
 import { withinRunDegradation } from './within-run-degradation.js';
 
@@ -165,4 +165,13 @@ describe('detectors on hand-written traces (no switch of the reference stack mak
     expect(f!.evidence).toMatch(/^DEPLOYs of the last fifth of the burst took a median 5\.0 s against 1\.0 s for the first fifth \(rank correlation 0\.9\d/);
     expect(detect(withinRunDegradation, burst(50, (i) => ({ prolog: 1000 + i * 100 })))).toEqual([]);
   });
+
+  it('every detector gathers a burst of 120,000 VMs: more values than Math.max(...values) takes as arguments', () => {
+    // DEPLOYs start on even and end on odd milliseconds: 240,000 segments in the farm's deploy timeline
+    const n = 120_000;
+    const events = burst(n, (i) => ({ prolog: 1000 + 2 * i, deployMs: 1501, host: `host-${i % 1000}` }));
+    const d = startDetection({ ...CTX, vms: n }, DETECTORS);
+    for (const e of events.sort((a, b) => a.t - b.t)) d.observe(e);
+    expect(() => d.gather()).not.toThrow();
+  }, 60_000);
 });

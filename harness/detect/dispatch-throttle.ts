@@ -1,4 +1,5 @@
 import type { Finding } from '../result.js';
+import { maxOf, minOf } from '../extremes.js';
 import { median, sec } from './measure.js';
 import { pinned, poolQueue } from './pools.js';
 import type { Detector } from './types.js';
@@ -52,16 +53,16 @@ function gatherThrottle(view: RunView): Finding[] {
   const medianWait = median(pendingProlog);
   const gaps = waves.slice(1).map((w, i) => w.t - waves[i]!.t);
   const cycle = median(gaps);
-  const longest = Math.max(...pendingProlog);
+  const longest = maxOf(pendingProlog);
   const steps = `PENDING-PROLOG rises in ${sec(cycle)} steps to ${sec(longest)} (median ${sec(medianWait)})`;
   const perHostTotals = new Map<string, number>();
   for (const v of vms) perHostTotals.set(v.host!, (perHostTotals.get(v.host!) ?? 0) + 1);
-  const roomy = Math.min(...perHostTotals.values());
+  const roomy = minOf(perHostTotals.values());
 
   if (throttled.length >= 3 && medianWait >= 2 * cycle) {
-    const perHostMax = Math.max(...throttled.map((w) => maxPerHost(w)));
+    const perHostMax = maxOf(throttled, maxPerHost);
     const hosts = new Set(throttled.flatMap((w) => w.vms.map((v) => v.host)));
-    const waitedMax = Math.max(...throttled.map((w) => w.waiting - w.vms.length));
+    const waitedMax = maxOf(throttled, (w) => w.waiting - w.vms.length);
     // per host, not per cycle: the waves reach every host that takes VMs, one VM each
     if (perHostMax === 1 && hosts.size >= 2 && median(throttled.map((w) => w.vms.length)) >= perHostTotals.size) {
       return [
@@ -133,7 +134,7 @@ function wavesOf(view: RunView): Wave[] {
 function maxPerHost(w: Wave): number {
   const n = new Map<string, number>();
   for (const v of w.vms) n.set(v.host, (n.get(v.host) ?? 0) + 1);
-  return Math.max(...n.values());
+  return maxOf(n.values());
 }
 
 function modeOf(values: readonly number[]): { value: number; count: number } {

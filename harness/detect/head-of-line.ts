@@ -1,4 +1,5 @@
 import type { Finding } from '../result.js';
+import { maxOf } from '../extremes.js';
 import { median, queueTimeline, sec } from './measure.js';
 import type { Detector } from './types.js';
 import type { Interval, RunView } from './view.js';
@@ -34,7 +35,7 @@ function gatherHeadOfLine(view: RunView): Finding[] {
     [],
     view.end,
   );
-  const cap = Math.max(0, ...farm.map((s) => s.inFlight));
+  const cap = Math.max(0, maxOf(farm, (s) => s.inFlight));
   const findings: Finding[] = [];
   // the farm's usual deploy: the median of the other hosts' medians; on a large farm, of all
   // hosts' (one host cannot move it), which keeps this linear in the hosts

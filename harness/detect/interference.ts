@@ -1,3 +1,4 @@
+import { maxOf } from '../extremes.js';
 import { sec } from './measure.js';
 import type { Detector } from './types.js';
 import { WAVE_GAP_MS } from './dispatch-throttle.js';
@@ -45,7 +46,7 @@ export const interference: Detector = {
       const coverage = span > 0 ? covered / span : 1;
       const lined = stalls.filter(([a]) => rounds.some(([r0, r1]) => r0 <= a + WAVE_GAP_MS && a <= r1 + WAVE_GAP_MS));
       if (lined.length < 0.8 * stalls.length || coverage > 0.3) return [];
-      const longest = Math.max(...lined.map(([a, b]) => b - a));
+      const longest = maxOf(lined, ([a, b]) => b - a);
       return [
         {
           detector: 'interference',

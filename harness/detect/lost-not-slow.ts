@@ -1,3 +1,4 @@
+import { maxOf } from '../extremes.js';
 import { hostList, plural, sec } from './measure.js';
 import type { Detector } from './types.js';
 import type { VmView } from './view.js';
@@ -27,8 +28,8 @@ export const lostNotSlow: Detector = {
         const silent = vms.filter((v) => Number.isNaN(v.netMsg) && Number.isNaN(v.lost) && !Number.isNaN(v.bootStart));
         const reported = vms.filter((v) => !Number.isNaN(v.netMsg));
         if (silent.length === 0 || reported.length < 2 || reported.length + silent.length < vms.length) continue;
-        const slowest = Math.max(...reported.map((v) => v.netMsg - v.running));
-        const lastReport = Math.max(...reported.map((v) => v.netMsg));
+        const slowest = maxOf(reported, (v) => v.netMsg - v.running);
+        const lastReport = maxOf(reported, (v) => v.netMsg);
         for (const vm of silent) {
           const waited = view.end - vm.running;
           if (waited >= 2 * slowest && view.end - lastReport >= 30_000) lost.push({ vm, waited, others: reported.length, slowest });

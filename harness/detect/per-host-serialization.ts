@@ -1,4 +1,5 @@
 import type { Finding } from '../result.js';
+import { maxOf } from '../extremes.js';
 import { hostList, median, peak, queueTimeline, sec } from './measure.js';
 import type { Detector } from './types.js';
 import type { RunView } from './view.js';
@@ -47,7 +48,7 @@ function gatherSerialization(view: RunView): Finding[] {
   for (const [host, e] of candidates) {
     const timeline = queueTimeline(e.spans, e.waits, view.end);
     if (peak(timeline) !== 1) continue;
-    const waited = Math.max(0, ...timeline.map((s) => s.waiting));
+    const waited = Math.max(0, maxOf(timeline, (s) => s.waiting));
     const medianWait = median(e.waits.map(([a, b]) => (Number.isFinite(b) ? b : view.end) - a));
     if (waited >= 2 && medianWait >= median(e.durations)) serialized.push({ host, waited, medianWait });
   }

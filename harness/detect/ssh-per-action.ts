@@ -1,4 +1,5 @@
 import type { StageName } from '../stages.js';
+import { minOf } from '../extremes.js';
 import { median, plural, queueTimeline, peak, sec } from './measure.js';
 import type { Detector } from './types.js';
 
@@ -40,7 +41,7 @@ export const sshPerAction: Detector = {
           hosts: [],
           evidence:
             `${plural(setUps.length, 'SSH connection set-up')} for ${plural(actions, 'driver action')} (one per action): ` +
-            `median ${sec(median(durations))} each (fastest ${sec(Math.min(...durations))}), up to ${atOnce} at once on the head node's ` +
+            `median ${sec(median(durations))} each (fastest ${sec(minOf(durations))}), up to ${atOnce} at once on the head node's ` +
             `${ctx.headNodeCores} cores, adding a median ${sec(median([...perVm.values()]))} to each VM's ${stage}`,
         },
       ];

@@ -1,3 +1,4 @@
+import { minOf } from '../extremes.js';
 import { quantile, sec } from './measure.js';
 import { poolQueue, type PoolQueue } from './pools.js';
 import type { Interval } from './view.js';
@@ -38,7 +39,7 @@ export const verticalPipeline: Detector = {
           hosts: [],
           evidence:
             `${tmGaps.length + 1} prologs reached the TM and ${vmmGaps.length + 1} DEPLOYs the VMM one at a time, never within ` +
-            `${ms(Math.min(...tmGaps))} and ${ms(Math.min(...vmmGaps))} of one another (median ${ms(quantile(tmGaps, 0.5))} and ${ms(quantile(vmmGaps, 0.5))}), ` +
+            `${ms(minOf(tmGaps))} and ${ms(minOf(vmmGaps))} of one another (median ${ms(quantile(tmGaps, 0.5))} and ${ms(quantile(vmmGaps, 0.5))}), ` +
             `though the drivers ran up to ${tm.cap} and ${vmm.cap} at once and up to ${tm.maxWaiting} VMs waited in PENDING-PROLOG (${sec(tm.waitingMs)}) ` +
             `and ${vmm.maxWaiting} in PROLOG-BOOT (${sec(vmm.waitingMs)}): one thread per component hands every VM on`,
         },
@@ -54,7 +55,7 @@ function arrivalGaps(actions: readonly Interval[]): number[] {
 }
 
 function handedOnOneByOne(q: PoolQueue, gaps: readonly number[]): boolean {
-  return gaps.length + 1 >= MIN_ARRIVALS && Math.min(...gaps) >= MIN_GAP_MS && q.cap >= 2 && q.maxWaiting >= 2;
+  return gaps.length + 1 >= MIN_ARRIVALS && minOf(gaps) >= MIN_GAP_MS && q.cap >= 2 && q.maxWaiting >= 2;
 }
 
 const ms = (v: number): string => `${Math.round(v)} ms`;
