@@ -44,13 +44,17 @@ describe('ProgressLine', () => {
     expect(writes[0]).toBe('\r\x1b[2K[    0.0 s] 1/512 up | pendi…');
   });
 
-  it('stays silent when the output is not a terminal', async () => {
+  it('prints a plain line every 30 s of wall time when the output is not a terminal, and nothing before', async () => {
     const display = new VirtualClock();
     const writes: string[] = [];
     const line = new ProgressLine({ isTTY: false, write: (s) => writes.push(s) }, { clock: display });
-    line.watch(() => snapshot(0, 1));
-    await display.run(() => display.sleep(1_000));
-    line.stop();
+    let k = 0;
+    line.watch(() => ((k += 1), snapshot(k * 1000, k * 100)));
+    await display.run(() => display.sleep(29_000));
     expect(writes).toEqual([]);
+    await display.run(() => display.sleep(32_000));
+    line.stop();
+    expect(writes).toEqual(['[    1.0 s] 100/512 up | pending 400 | prolog 10 | failed 2\n', '[    2.0 s] 200/512 up | pending 300 | prolog 10 | failed 2\n']);
+    expect(display.pending()).toBe(0);
   });
 });

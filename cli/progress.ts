@@ -11,27 +11,32 @@ export interface LineOutput {
 /**
  * The live line on a terminal: how many VMs are in each phase, redrawn at most every `everyMs`
  * of WALL time. Its timer runs on its own wall clock, outside the measured path: in virtual
- * time the run's clock jumps ahead while this one follows the wall. Silent when not a TTY.
+ * time the run's clock jumps ahead while this one follows the wall. Not on a terminal (a CI
+ * log, a file), it prints the same text as a line of its own every `logEveryMs` (30 s): a run
+ * of a few seconds prints none, a run of an hour shows in its log that it is alive and how far.
  */
 export class ProgressLine {
   private timer: Timer | undefined;
   private drawn = false;
   private readonly clock: Pick<Clock, 'every'>;
   private readonly everyMs: number;
+  private readonly logEveryMs: number;
 
   constructor(
     private readonly out: LineOutput,
-    options: { clock?: Pick<Clock, 'every'>; everyMs?: number } = {},
+    options: { clock?: Pick<Clock, 'every'>; everyMs?: number; logEveryMs?: number } = {},
   ) {
     this.clock = options.clock ?? wallClock();
     this.everyMs = options.everyMs ?? 250;
+    this.logEveryMs = options.logEveryMs ?? 30_000;
   }
 
   /** Starts redrawing from `probe`; a second call replaces the probe. */
   watch(probe: () => ProgressSnapshot): void {
-    if (!this.out.isTTY) return;
     this.timer?.cancel();
-    this.timer = this.clock.every(this.everyMs, () => this.draw(progressText(probe())));
+    this.timer = this.out.isTTY
+      ? this.clock.every(this.everyMs, () => this.draw(progressText(probe())))
+      : this.clock.every(this.logEveryMs, () => void this.out.write(`${progressText(probe())}\n`));
   }
 
   /** Stops and wipes the line, so the table prints on a clean terminal. */
