@@ -264,6 +264,13 @@ describe('HostFarm: limits and shared resources', () => {
       expect(monitorText(reply.values!)).toBe(reply.info);
       const unknown = await r.drivers.im.monitor({ hostId: 9, hostname: 'nowhere' });
       expect(unknown).toEqual({ action: 'MONITOR', result: 'FAILURE', id: 9, info: 'ssh: Could not resolve hostname nowhere: Name or service not known' });
+
+      // nothing changed on the host: the same report again; a fourth guest moves it
+      expect((await r.drivers.im.monitor({ hostId: 1, hostname: 'host-02' })).info).toBe(reply.info);
+      await r.drivers.vmm.execute({ action: 'DEPLOY', vmId: 4, host: 'host-02', deployId: '', vm: vmOf(4, { vcpu: 2 }) });
+      const moved = await r.drivers.im.monitor({ hostId: 1, hostname: 'host-02' });
+      expect(moved.values).toMatchObject({ USEDCPU: '800', FREECPU: '0', USEDMEMORY: '2097152' });
+      expect(monitorText(moved.values!)).toBe(moved.info);
     });
   });
 

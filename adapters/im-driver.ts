@@ -1,7 +1,6 @@
 import {
   failure,
   monitorText,
-  success,
   type DriverTransport,
   type InformationDriver,
   type MadReply,
@@ -19,6 +18,9 @@ import type { FarmHost } from './host.js';
  * USEDCPU is what the guests' CPU work takes at this instant, USEDMEMORY what deploys reserved.
  */
 export class FarmInformationDriver implements InformationDriver {
+  /** each host's last report: handed out again while its usage is unchanged, as between most reports */
+  private readonly last = new Map<FarmHost, Probe>();
+
   constructor(
     private readonly core: FarmCore,
     private readonly transport: DriverTransport,
@@ -54,15 +56,43 @@ export class FarmInformationDriver implements InformationDriver {
     const failed = await core.work(h, core.latency.im.monitor, key);
     if (failed !== undefined) return failure('MONITOR', hostId, failed);
     if (fault.kind === 'fail') return failure('MONITOR', hostId, fault.message ?? faultMessage(op, h.name));
-    const values = monitorValues(h);
-    return { ...success('MONITOR', hostId, monitorText(values)), values };
+    const probe = this.probe(h);
+    return { action: 'MONITOR', result: 'SUCCESS', id: hostId, info: probe.text, values: probe.values };
   }
+
+  /**
+   * A 10,000-host farm reports tens of thousands of times an emulated hour, and a host's usage
+   * moves only when a guest deploys, boots or leaves: the values and their text are made again
+   * only then.
+   */
+  private probe(host: FarmHost): Probe {
+    const usedCpu = usedCpuOf(host);
+    const usedKiB = host.usedMemoryMiB * 1024;
+    const last = this.last.get(host);
+    if (last !== undefined && last.usedCpu === usedCpu && last.usedKiB === usedKiB) return last;
+    const values = monitorValues(host);
+    const probe: Probe = { usedCpu, usedKiB, values, text: monitorText(values) };
+    this.last.set(host, probe);
+    return probe;
+  }
+}
+
+interface Probe {
+  usedCpu: number;
+  usedKiB: number;
+  values: MonitorValues;
+  text: string;
+}
+
+/** USEDCPU: what the guests' CPU work takes at this instant, in percent of a core. */
+function usedCpuOf(host: FarmHost): number {
+  return Math.min(host.cores * 100, Math.round(host.cpu.rate * 100));
 }
 
 /** The probe's values for `host` now, in the order the probe prints them. */
 export function monitorValues(host: FarmHost): MonitorValues {
   const totalCpu = host.cores * 100;
-  const usedCpu = Math.min(totalCpu, Math.round(host.cpu.rate * 100));
+  const usedCpu = usedCpuOf(host);
   const totalKiB = host.memoryMiB * 1024;
   const usedKiB = host.usedMemoryMiB * 1024;
   return {
