@@ -1,6 +1,6 @@
 /**
  * The harness's own speed, as figures: whole runs through the built CLI (each in its own process,
- * with its process CPU time, run() time and peak RSS), the cost per VM fitted over sizes, and the
+ * with its process CPU time, GC pauses, run() time and peak RSS), the cost per VM fitted over sizes, and the
  * micro-benchmarks of bench/micro.ts, and rendering the nightly run's reports (bench/report.ts).
  *
  *   npm run bench                          nightly, opennebula-4.4, 100k, fit, micro, report
@@ -98,14 +98,15 @@ for (const name of wanted) {
         note(`${name}: process CPU`, 's', build.label, m.cpuS);
         note(`${name}: run()`, 's', build.label, m.runS);
         note(`${name}: peak RSS`, 'MiB', build.label, m.rssMiB);
-        console.log(`  ${name} ${build.label}: ${m.up} up, CPU ${m.cpuS.toFixed(2)} s, run() ${m.runS.toFixed(2)} s, peak RSS ${m.rssMiB} MiB`);
+        note(`${name}: GC pauses`, 's', build.label, m.gcS);
+        console.log(`  ${name} ${build.label}: ${m.up} up, CPU ${m.cpuS.toFixed(2)} s (GC pauses ${m.gcS.toFixed(2)} s), run() ${m.runS.toFixed(2)} s, peak RSS ${m.rssMiB} MiB`);
       }
     }
   }
 }
 printTable();
 
-function wholeRun(build: Build, file: string | undefined, name: string): { cpuS: number; runS: number; rssMiB: number; up: string } {
+function wholeRun(build: Build, file: string | undefined, name: string): { cpuS: number; gcS: number; runS: number; rssMiB: number; up: string } {
   const out = mkdtempSync(join(scratch, `${name}-`));
   const probeFile = join(out, 'probe.json');
   const child = spawnSync(
@@ -115,10 +116,11 @@ function wholeRun(build: Build, file: string | undefined, name: string): { cpuS:
   );
   if (child.status !== 0 && child.status !== 1) fail(`${name} (${build.label}): stampede exited ${child.status}\n${child.stderr}`);
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as Result;
-  const used = JSON.parse(readFileSync(probeFile, 'utf8')) as { cpuMs: number; maxRssKiB: number };
+  const used = JSON.parse(readFileSync(probeFile, 'utf8')) as { cpuMs: number; maxRssKiB: number; gcMs: number };
   rmSync(out, { recursive: true, force: true });
   return {
     cpuS: used.cpuMs / 1000,
+    gcS: used.gcMs / 1000,
     runS: result.environment.wallMs / 1000,
     rssMiB: Math.round(used.maxRssKiB / 1024),
     up: `${result.vms.up}/${result.vms.requested}`,
