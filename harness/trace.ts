@@ -1,5 +1,5 @@
 import { BoundaryTable, type StageName } from './stages.js';
-import { traceLine, type TraceEvent } from './trace-event.js';
+import type { TraceEvent } from './trace-event.js';
 import type { TraceSink } from './trace-sink.js';
 
 /** Where a VM is in its deploy, as the trace has seen it so far. */
@@ -94,7 +94,7 @@ export class Tracer {
   /** Appends the event to the trace and applies it to its VM's timeline. */
   record(e: TraceEvent): void {
     if (this.sink) {
-      this.sink.write(traceLine(e));
+      this.sink.write(e);
       if (e.t > this.latest) this.latest = e.t;
       if (this.latest - this.lastFlush >= this.flushEveryMs) {
         this.lastFlush = this.latest;
