@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { queueTimeline, type Segment } from './detect/measure.js';
+import { NO_SPANS, queueTimeline, spansOf, type Timeline as QueueTimeline } from './detect/measure.js';
 import { RunView, type Interval, type VmView } from './detect/view.js';
 import { UserError } from './errors.js';
 import type { TraceEvent } from './trace-event.js';
@@ -141,7 +141,7 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
     for (let i = 0; i < SERIES_BINS; i += 1) phases[p][i] = n += diff[p][i]!;
   }
 
-  const spans = (list: readonly Interval[]): Array<[number, number]> => list.map((iv) => [iv.start, iv.end]);
+  const spans = (list: readonly Interval[]) => spansOf(list, (iv) => iv.start, (iv) => iv.end);
   const byHost = new Map<string, { tm: Interval[]; vmm: Interval[]; busy: number }>();
   for (const kind of ['tm', 'vmm'] as const) {
     for (const iv of view.intervals[kind]) {
@@ -154,8 +154,8 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
   const ranked = [...byHost.entries()].sort((a, b) => b[1].busy - a[1].busy || (a[0] < b[0] ? -1 : 1));
   const busiest = ranked.slice(0, BUSIEST_HOSTS).map(([host, h]) => ({
     host,
-    tm: peaks(queueTimeline(spans(h.tm), [], end), bins),
-    vmm: peaks(queueTimeline(spans(h.vmm), [], end), bins),
+    tm: peaks(queueTimeline(spans(h.tm), NO_SPANS, end), bins),
+    vmm: peaks(queueTimeline(spans(h.vmm), NO_SPANS, end), bins),
   }));
   const heatHosts = ranked.slice(0, HEAT_HOSTS).map(([host]) => host).sort(byName);
   const heatBins = { start, stepMs: (end - start) / HEAT_BINS, count: HEAT_BINS, end };
@@ -164,7 +164,7 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
     hosts: heatHosts,
     inFlight: heatHosts.map((host) => {
       const h = byHost.get(host)!;
-      return peaks(queueTimeline([...spans(h.tm), ...spans(h.vmm)], [], end), heatBins);
+      return peaks(queueTimeline(spans([...h.tm, ...h.vmm]), NO_SPANS, end), heatBins);
     }),
     of: view.hosts.size,
   };
@@ -172,8 +172,8 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
     startMs: start,
     stepMs,
     phases,
-    tm: peaks(queueTimeline(spans(view.intervals.tm), [], end), bins),
-    vmm: peaks(queueTimeline(spans(view.intervals.vmm), [], end), bins),
+    tm: peaks(queueTimeline(spans(view.intervals.tm), NO_SPANS, end), bins),
+    vmm: peaks(queueTimeline(spans(view.intervals.vmm), NO_SPANS, end), bins),
     busiest,
     heat,
   };
@@ -185,13 +185,15 @@ function byName(a: string, b: string): number {
 }
 
 /** The most in flight during each step: a cap or a lock stays a flat line however coarse the steps. */
-function peaks(segments: readonly Segment[], bins: { start: number; stepMs: number; count: number; end: number }): number[] {
+function peaks(timeline: QueueTimeline, bins: { start: number; stepMs: number; count: number; end: number }): number[] {
   const out = new Array<number>(bins.count).fill(0);
-  for (const s of segments) {
-    if (s.inFlight === 0 || s.from >= bins.end) continue;
-    const first = Math.max(0, Math.floor((s.from - bins.start) / bins.stepMs));
-    const last = Math.min(bins.count - 1, Math.ceil((Math.min(s.to, bins.end) - bins.start) / bins.stepMs) - 1);
-    for (let i = first; i <= last; i += 1) if (s.inFlight > out[i]!) out[i] = s.inFlight;
+  for (let s = 0; s < timeline.length; s += 1) {
+    const inFlight = timeline.inFlight[s]!;
+    const from = timeline.from[s]!;
+    if (inFlight === 0 || from >= bins.end) continue;
+    const first = Math.max(0, Math.floor((from - bins.start) / bins.stepMs));
+    const last = Math.min(bins.count - 1, Math.ceil((Math.min(timeline.to[s]!, bins.end) - bins.start) / bins.stepMs) - 1);
+    for (let i = first; i <= last; i += 1) if (inFlight > out[i]!) out[i] = inFlight;
   }
   return out;
 }

@@ -1,6 +1,5 @@
 import type { Finding } from '../result.js';
-import { maxOf } from '../extremes.js';
-import { median, queueTimeline, sec } from './measure.js';
+import { median, NO_SPANS, peak, queueTimeline, sec, SpanList, spansOf, type Timeline } from './measure.js';
 import type { Detector } from './types.js';
 import type { Interval, RunView } from './view.js';
 
@@ -30,12 +29,8 @@ function gatherHeadOfLine(view: RunView): Finding[] {
   if (byHost.size < 2) return [];
   const dur = (i: Interval): number => (Number.isFinite(i.end) ? i.end : view.end) - i.start;
   const medians = new Map([...byHost].map(([h, list]) => [h, median(list.map(dur))] as const));
-  const farm = queueTimeline(
-    deploys.map((d) => [d.start, d.end] as const),
-    [],
-    view.end,
-  );
-  const cap = Math.max(0, maxOf(farm, (s) => s.inFlight));
+  const farm = queueTimeline(spansOf(deploys, start, end), NO_SPANS, view.end);
+  const cap = peak(farm);
   const findings: Finding[] = [];
   // the farm's usual deploy: the median of the other hosts' medians; on a large farm, of all
   // hosts' (one host cannot move it), which keeps this linear in the hosts
@@ -46,26 +41,23 @@ function gatherHeadOfLine(view: RunView): Finding[] {
     const hung = list.filter((i) => !Number.isFinite(i.end)).length;
     if (!(hung > 0 || (own >= 5 * others && own - others >= 5000))) continue;
     // the slow host's deploys in flight, against healthy hosts' VMs waiting for theirs
-    const waiting = view
-      .answered()
-      .filter((v) => v.host !== undefined && v.host !== host && !Number.isNaN(v.prologEnd))
-      .map((v) => [v.prologEnd, Number.isNaN(v.deploy) ? Number.POSITIVE_INFINITY : v.deploy] as const);
-    const mine = queueTimeline(
-      list.map((i) => [i.start, i.end] as const),
-      waiting,
-      view.end,
-    );
+    const waiting = new SpanList();
+    for (const v of view.answered()) {
+      if (v.host !== undefined && v.host !== host && !Number.isNaN(v.prologEnd)) waiting.push(v.prologEnd, Number.isNaN(v.deploy) ? Number.POSITIVE_INFINITY : v.deploy);
+    }
+    const mine = queueTimeline(spansOf(list, start, end), waiting, view.end);
     let blockedMs = 0;
     let held = 0;
     let waited = 0;
-    for (const s of mine) {
-      if (s.waiting === 0 || s.inFlight * 2 < cap || !farmAt(farm, s.from, cap)) continue;
-      blockedMs += s.to - s.from;
-      held = Math.max(held, s.inFlight);
-      waited = Math.max(waited, s.waiting);
+    for (let i = 0; i < mine.length; i += 1) {
+      const inFlight = mine.inFlight[i]!;
+      if (mine.waiting[i] === 0 || inFlight * 2 < cap || !farmAt(farm, mine.from[i]!, cap)) continue;
+      blockedMs += mine.to[i]! - mine.from[i]!;
+      held = Math.max(held, inFlight);
+      waited = Math.max(waited, mine.waiting[i]!);
     }
     if (blockedMs < 5000) continue;
-    const healthyWait = median(waiting.map(([a, b]) => (Number.isFinite(b) ? b : view.end) - a));
+    const healthyWait = median(waiting.durations(view.end));
     const how =
       hung > 0 ? `hung (${hung} of its ${list.length} DEPLOYs never answered)` : `slow (its DEPLOYs took a median ${sec(own)}, other hosts ${sec(others)})`;
     findings.push({
@@ -82,15 +74,17 @@ function gatherHeadOfLine(view: RunView): Finding[] {
 }
 
 /** Whether the farm's deploys were at `cap` at time `t`. */
-function farmAt(farm: ReadonlyArray<{ from: number; to: number; inFlight: number }>, t: number, cap: number): boolean {
+function farmAt(farm: Timeline, t: number, cap: number): boolean {
   let lo = 0;
   let hi = farm.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const s = farm[mid]!;
-    if (t < s.from) hi = mid - 1;
-    else if (t >= s.to) lo = mid + 1;
-    else return s.inFlight === cap;
+    if (t < farm.from[mid]!) hi = mid - 1;
+    else if (t >= farm.to[mid]!) lo = mid + 1;
+    else return farm.inFlight[mid] === cap;
   }
   return false;
 }
+
+const start = (i: Interval): number => i.start;
+const end = (i: Interval): number => i.end;

@@ -1,6 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { queueTimeline, type Segment } from './measure.js';
+import { queueTimeline as columns, type Spans } from './measure.js';
+
+interface Segment {
+  from: number;
+  to: number;
+  inFlight: number;
+  waiting: number;
+}
+
+/** queueTimeline over [start, end] pairs, its columns read back as one object per segment. */
+function queueTimeline(inFlight: ReadonlyArray<readonly [number, number]>, waiting: ReadonlyArray<readonly [number, number]>, end: number): Segment[] {
+  const spans = (pairs: ReadonlyArray<readonly [number, number]>): Spans => ({ starts: pairs.map(([a]) => a), ends: pairs.map(([, b]) => b) });
+  const t = columns(spans(inFlight), spans(waiting), end);
+  return Array.from({ length: t.length }, (_, i) => ({ from: t.from[i]!, to: t.to[i]!, inFlight: t.inFlight[i]!, waiting: t.waiting[i]! }));
+}
 
 /** The timeline by its definition: at every instant where something changes, count what covers the next stretch. */
 function reference(inFlight: ReadonlyArray<readonly [number, number]>, waiting: ReadonlyArray<readonly [number, number]>, end: number): Segment[] {

@@ -45,55 +45,113 @@ function ranks(v: readonly number[]): number[] {
   return out;
 }
 
-/** A stretch of time during which `inFlight` actions ran and `waiting` VMs waited for one. */
-export interface Segment {
-  from: number;
-  to: number;
-  inFlight: number;
-  waiting: number;
+/**
+ * Spans as two columns: span i runs from starts[i] to ends[i] (an end that is not finite: it never
+ * ended). Columns rather than a [start, end] pair per span: at 100,000 VMs the detectors' queues
+ * would otherwise make a pair per VM, per action and per segment, all promoted before they die.
+ */
+export interface Spans {
+  readonly starts: ArrayLike<number>;
+  readonly ends: ArrayLike<number>;
+}
+
+export const NO_SPANS: Spans = { starts: [], ends: [] };
+
+/** The spans of `items`, read through `start` and `end`. */
+export function spansOf<T>(items: readonly T[], start: (item: T) => number, end: (item: T) => number): Spans {
+  const starts = new Float64Array(items.length);
+  const ends = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i += 1) {
+    starts[i] = start(items[i]!);
+    ends[i] = end(items[i]!);
+  }
+  return { starts, ends };
+}
+
+/** Spans gathered one by one. */
+export class SpanList implements Spans {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  push(start: number, end: number): void {
+    this.starts.push(start);
+    this.ends.push(end);
+  }
+
+  /** Each span's length, a span without an end running to `end`. */
+  durations(end: number): number[] {
+    return this.starts.map((a, i) => (Number.isFinite(this.ends[i]!) ? this.ends[i]! : end) - a);
+  }
+}
+
+/**
+ * A queue's timeline, in columns: during segment i, from from[i] to to[i], inFlight[i] actions
+ * were in flight and waiting[i] VMs waited for one. Segments are in time order, back to back from
+ * the first start to the last end.
+ */
+export interface Timeline {
+  readonly length: number;
+  readonly from: Float64Array;
+  readonly to: Float64Array;
+  readonly inFlight: Int32Array;
+  readonly waiting: Int32Array;
 }
 
 /**
  * The queue's timeline from two sets of [start, end) spans: actions in flight and VMs waiting.
  * Spans without an end run to `end` (a hung action, a VM still waiting when the run ended).
  */
-export function queueTimeline(
-  inFlight: ReadonlyArray<readonly [number, number]>,
-  waiting: ReadonlyArray<readonly [number, number]>,
-  end: number,
-): Segment[] {
+export function queueTimeline(inFlight: Spans, waiting: Spans, end: number): Timeline {
   // Starts and ends of each kind sorted apart as plain numbers, then merged: at 100,000 VMs this
   // is a few typed-array sorts rather than one sort of 400,000 small arrays by a comparator.
   const [flightStarts, flightEnds] = edges(inFlight, end);
   const [waitStarts, waitEnds] = edges(waiting, end);
-  const out: Segment[] = [];
+  // every edge but the last starts at most one segment
+  const most = Math.max(0, 2 * (flightStarts.length + waitStarts.length) - 1);
+  const out = { length: 0, from: new Float64Array(most), to: new Float64Array(most), inFlight: new Int32Array(most), waiting: new Int32Array(most) };
   let a = 0;
   let b = 0;
   let c = 0;
   let d = 0;
   let f = 0;
   let w = 0;
+  let n = 0;
   let last = Math.min(flightStarts[0] ?? Infinity, waitStarts[0] ?? Infinity);
   if (last === Infinity) return out;
   for (;;) {
     const t = Math.min(flightStarts[a] ?? Infinity, flightEnds[b] ?? Infinity, waitStarts[c] ?? Infinity, waitEnds[d] ?? Infinity);
-    if (t === Infinity) return out;
-    if (t > last) out.push({ from: last, to: t, inFlight: f, waiting: w });
+    if (t === Infinity) break;
+    if (t > last) {
+      out.from[n] = last;
+      out.to[n] = t;
+      out.inFlight[n] = f;
+      out.waiting[n] = w;
+      n += 1;
+    }
     last = t;
-    // every change at t at once: a segment is pushed only when time moves on
+    // every change at t at once: a segment is written only when time moves on
     for (; flightStarts[a] === t; a += 1) f += 1;
     for (; flightEnds[b] === t; b += 1) f -= 1;
     for (; waitStarts[c] === t; c += 1) w += 1;
     for (; waitEnds[d] === t; d += 1) w -= 1;
   }
+  out.length = n;
+  return out;
 }
 
 /** The spans' starts and ends, each sorted; a span without an end runs to `end`, an empty one is left out. */
-function edges(spans: ReadonlyArray<readonly [number, number]>, end: number): [Float64Array, Float64Array] {
-  const starts = new Float64Array(spans.length);
-  const ends = new Float64Array(spans.length);
+function edges(spans: Spans, end: number): [Float64Array, Float64Array] {
+  const count = spans.starts.length;
+  const starts = new Float64Array(count);
+  const ends = new Float64Array(count);
   let n = 0;
-  for (const [a, b0] of spans) {
+  for (let i = 0; i < count; i += 1) {
+    const a = spans.starts[i]!;
+    const b0 = spans.ends[i]!;
     const b = Number.isFinite(b0) ? b0 : Math.max(end, a);
     if (!(b > a)) continue;
     starts[n] = a;
@@ -116,9 +174,16 @@ export function hostList(hosts: readonly string[], shown = 4): string {
 }
 
 /** The most actions in flight at once on a timeline. */
-export function peak(timeline: readonly Segment[]): number {
+export function peak(timeline: Timeline): number {
   let p = 0;
-  for (const s of timeline) if (s.inFlight > p) p = s.inFlight;
+  for (let i = 0; i < timeline.length; i += 1) if (timeline.inFlight[i]! > p) p = timeline.inFlight[i]!;
+  return p;
+}
+
+/** The most VMs waiting at once on a timeline. */
+export function mostWaiting(timeline: Timeline): number {
+  let p = 0;
+  for (let i = 0; i < timeline.length; i += 1) if (timeline.waiting[i]! > p) p = timeline.waiting[i]!;
   return p;
 }
 

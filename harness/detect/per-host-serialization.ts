@@ -1,6 +1,5 @@
 import type { Finding } from '../result.js';
-import { maxOf } from '../extremes.js';
-import { hostList, median, peak, queueTimeline, sec } from './measure.js';
+import { hostList, median, mostWaiting, NO_SPANS, peak, queueTimeline, sec, SpanList, spansOf } from './measure.js';
 import type { Detector } from './types.js';
 import type { RunView } from './view.js';
 
@@ -26,30 +25,30 @@ export const perHostSerialization: Detector = {
 
 function gatherSerialization(view: RunView): Finding[] {
   const deploys = view.intervals.vmm.filter((i) => i.action === 'DEPLOY');
-  const farmPeak = peak(queueTimeline(deploys.map((d) => [d.start, d.end] as const), [], view.end));
+  const farmPeak = peak(queueTimeline(spansOf(deploys, (d) => d.start, (d) => d.end), NO_SPANS, view.end));
   if (farmPeak < 2) return [];
-  const byHost = new Map<string, { spans: Array<[number, number]>; durations: number[]; waits: Array<[number, number]> }>();
+  const byHost = new Map<string, { spans: SpanList; durations: number[]; waits: SpanList }>();
   const of = (h: string) => {
     let e = byHost.get(h);
-    if (!e) byHost.set(h, (e = { spans: [], durations: [], waits: [] }));
+    if (!e) byHost.set(h, (e = { spans: new SpanList(), durations: [], waits: new SpanList() }));
     return e;
   };
   for (const d of deploys) {
     const e = of(d.host);
-    e.spans.push([d.start, d.end]);
+    e.spans.push(d.start, d.end);
     if (Number.isFinite(d.end)) e.durations.push(d.end - d.start);
   }
   for (const vm of view.answered()) {
     if (vm.host === undefined || Number.isNaN(vm.prologEnd)) continue;
-    of(vm.host).waits.push([vm.prologEnd, Number.isNaN(vm.deploy) ? Number.POSITIVE_INFINITY : vm.deploy]);
+    of(vm.host).waits.push(vm.prologEnd, Number.isNaN(vm.deploy) ? Number.POSITIVE_INFINITY : vm.deploy);
   }
   const candidates = [...byHost.entries()].filter(([, e]) => e.spans.length >= 3);
   const serialized: Array<{ host: string; waited: number; medianWait: number }> = [];
   for (const [host, e] of candidates) {
     const timeline = queueTimeline(e.spans, e.waits, view.end);
     if (peak(timeline) !== 1) continue;
-    const waited = Math.max(0, maxOf(timeline, (s) => s.waiting));
-    const medianWait = median(e.waits.map(([a, b]) => (Number.isFinite(b) ? b : view.end) - a));
+    const waited = mostWaiting(timeline);
+    const medianWait = median(e.waits.durations(view.end));
     if (waited >= 2 && medianWait >= median(e.durations)) serialized.push({ host, waited, medianWait });
   }
   if (serialized.length === 0 || serialized.length * 2 < candidates.length) return [];

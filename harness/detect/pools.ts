@@ -1,5 +1,5 @@
 import type { StageName } from '../stages.js';
-import { peak, queueTimeline, type Segment } from './measure.js';
+import { peak, queueTimeline, SpanList, spansOf, type Timeline } from './measure.js';
 import type { RunView } from './view.js';
 
 /**
@@ -22,7 +22,7 @@ export interface PoolQueue {
   waitingAtCap: number;
   /** hosts that got at least one of these actions */
   hosts: number;
-  timeline: Segment[];
+  timeline: Timeline;
 }
 
 /** Several detectors ask for the same queues: each is computed once per run. */
@@ -37,16 +37,16 @@ export function poolQueue(view: RunView, kind: 'TM' | 'VMM'): PoolQueue {
 function computePoolQueue(view: RunView, kind: 'TM' | 'VMM'): PoolQueue {
   const actions =
     kind === 'TM' ? view.intervals.tm.filter((i) => i.action === 'prolog') : view.intervals.vmm.filter((i) => i.action === 'DEPLOY');
-  const waits: Array<[number, number]> = [];
+  const waits = new SpanList();
   for (const vm of view.answered()) {
     const from = kind === 'TM' ? vm.answered : vm.prologEnd;
     const to = kind === 'TM' ? vm.prolog : vm.deploy;
     if (Number.isNaN(from)) continue;
     if (kind === 'VMM' && !Number.isNaN(vm.running) && Number.isNaN(to)) continue;
-    waits.push([from, Number.isNaN(to) ? Number.POSITIVE_INFINITY : to]);
+    waits.push(from, Number.isNaN(to) ? Number.POSITIVE_INFINITY : to);
   }
   const timeline = queueTimeline(
-    actions.map((a) => [a.start, a.end] as const),
+    spansOf(actions, (a) => a.start, (a) => a.end),
     waits,
     view.end,
   );
@@ -55,13 +55,15 @@ function computePoolQueue(view: RunView, kind: 'TM' | 'VMM'): PoolQueue {
   let pinnedMs = 0;
   let maxWaiting = 0;
   let waitingAtCap = 0;
-  for (const s of timeline) {
-    if (s.waiting > maxWaiting) maxWaiting = s.waiting;
-    if (s.waiting === 0) continue;
-    waitingMs += s.to - s.from;
-    if (s.inFlight === cap) {
-      pinnedMs += s.to - s.from;
-      if (s.waiting > waitingAtCap) waitingAtCap = s.waiting;
+  for (let i = 0; i < timeline.length; i += 1) {
+    const waiting = timeline.waiting[i]!;
+    if (waiting > maxWaiting) maxWaiting = waiting;
+    if (waiting === 0) continue;
+    const ms = timeline.to[i]! - timeline.from[i]!;
+    waitingMs += ms;
+    if (timeline.inFlight[i] === cap) {
+      pinnedMs += ms;
+      if (waiting > waitingAtCap) waitingAtCap = waiting;
     }
   }
   return {

@@ -1,4 +1,4 @@
-import { median, ms, peak, quantile, queueTimeline, sec, spearman } from './measure.js';
+import { median, ms, NO_SPANS, peak, quantile, queueTimeline, sec, spansOf, spearman } from './measure.js';
 import type { Detector } from './types.js';
 
 /**
@@ -17,7 +17,7 @@ export const serialSubmit: Detector = {
       const vms = view.answered();
       if (vms.length < 8) return [];
       // one request answered at the instant the next is sent does not overlap it
-      if (peak(queueTimeline(vms.map((v) => [v.sent, v.answered] as const), [], 0)) > 1) return [];
+      if (peak(queueTimeline(spansOf(vms, (v) => v.sent, (v) => v.answered), NO_SPANS, 0)) > 1) return [];
       const wait = vms.map((v) => v.answered - v.submit);
       const rho = spearman(
         vms.map((v) => v.index),
