@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CyclePlan,
+  PlanSlots,
   describeRefusals,
   type CyclePlanOptions,
   type HostRefusal,
@@ -139,8 +140,9 @@ function planCycle(
   vms: readonly VmDemand[],
   options: CyclePlanOptions,
   deployRefused: (vmId: number, hostId: number) => boolean,
+  slots?: PlanSlots,
 ): Array<string> {
-  const plan = new CyclePlan(hosts, options);
+  const plan = new CyclePlan(hosts, options, slots);
   const log: string[] = [];
   for (const vm of vms) {
     let skip: Set<number> | undefined;
@@ -198,6 +200,52 @@ describe('CyclePlan.bestFit', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('plans a cycle the same on slots a previous cycle over other hosts filled and left', () => {
+    fc.assert(
+      fc.property(
+        fc.array(hostArb, { maxLength: 12 }),
+        fc.array(fc.boolean(), { maxLength: 12 }),
+        fc.array(vmArb, { minLength: 1, maxLength: 30 }),
+        fc.constantFrom<PlacementPolicy>('striping', 'packing'),
+        fc.integer({ min: 1, max: 5 }),
+        fc.boolean(),
+        (hostSpecs, inFirst, vmSpecs, policy, maxHost, rerank) => {
+          const hosts = hostSpecs.map((h, id) => ({
+            id,
+            maxCpu: h.maxCpu,
+            maxMemKiB: h.maxMemKiB,
+            cpuUsage: h.usedCpu,
+            memUsageKiB: h.usedMemKiB,
+            runningVms: h.runningVms,
+          }));
+          const vms = vmSpecs.map((v, id) => ({ id, ...v }));
+          const options = { policy, maxHost, rerank, hypervisorMem: 0.1 };
+          const never = () => false;
+          const slots = new PlanSlots();
+          // the first cycle sees some hosts, dispatches onto them; the second sees them all
+          planCycle(
+            hosts.filter((_, i) => inFirst[i]),
+            vms,
+            options,
+            never,
+            slots,
+          );
+          expect(planCycle(hosts, vms, options, never, slots)).toEqual(referenceCycle(hosts, vms, options, never));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('knows no host of an earlier cycle that this cycle did not read', () => {
+    const slots = new PlanSlots();
+    const options = { policy: 'striping' as const, maxHost: 10, hypervisorMem: 0 };
+    new CyclePlan([host(0), host(1)], options, slots);
+    const plan = new CyclePlan([host(1)], options, slots);
+    expect(() => plan.test({ id: 1, cpu: 0.5, memoryMiB: 64 }, 0)).toThrow('host 0 is not part of this scheduling cycle');
+    expect(plan.bestFit({ id: 1, cpu: 0.5, memoryMiB: 64 })).toBe(1);
   });
 
   it('keeps a host that refused a big VM for a smaller one later in the cycle', () => {

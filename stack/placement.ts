@@ -11,6 +11,9 @@
  * rank, so at 10,000 hosts finding "the best host that takes this VM" costs O(log hosts). Hosts
  * that refuse a VM leave the heap for as long as the VMs that follow ask at least as much: in a
  * cycle hosts only fill up, so they would refuse those too.
+ *
+ * A scheduler keeps one PlanSlots for all its cycles: each cycle's plan takes over the host slots
+ * of the one before and fills them in place, so a cycle over 100,000 hosts costs no object per host.
  */
 import { IndexedHeap } from '../sim/indexed-heap.js';
 import { cpuShare } from './pools.js';
@@ -58,6 +61,18 @@ interface Slot {
   rank: number;
   /** index in the heap, -1 while the host is out of it */
   heapIndex: number;
+  /** the plan the slot is part of: a host missing from a later cycle keeps an older one */
+  plan: number;
+}
+
+/**
+ * The host slots a scheduler's plans share, by host id: a plan is done with them once the next
+ * plan of the same store is made (cycles are one after another).
+ */
+export class PlanSlots {
+  /** indexed by host id (ids are small integers, handed out in order) */
+  readonly byId: Slot[] = [];
+  plans = 0;
 }
 
 const before = (a: Slot, b: Slot): boolean => a.rank < b.rank || (a.rank === b.rank && a.id < b.id);
@@ -65,8 +80,9 @@ const before = (a: Slot, b: Slot): boolean => a.rank < b.rank || (a.rank === b.r
 export class CyclePlan {
   /** in host id order, as the pool lists them */
   private readonly slots: Slot[];
-  /** indexed by host id (ids are small integers, handed out in order) */
-  private readonly byId: Slot[] = [];
+  /** indexed by host id; a slot whose `plan` is not this one's is not part of the cycle */
+  private readonly byId: Slot[];
+  private readonly stamp: number;
   /** the hosts that may take the next VM, best first */
   private readonly heap: IndexedHeap<Slot>;
   private readonly step: number;
@@ -80,20 +96,37 @@ export class CyclePlan {
   constructor(
     hosts: readonly HostShare[],
     private readonly options: CyclePlanOptions,
+    /** the scheduler's slots, taken over from its previous plan (by default this plan's own) */
+    store: PlanSlots = new PlanSlots(),
   ) {
-    this.step = options.policy === 'packing' ? -1 : 1;
-    this.slots = hosts.map((share) => ({
-      id: share.id,
-      maxCpu: share.maxCpu,
-      usableMemKiB: share.maxMemKiB * (1 - options.hypervisorMem),
-      cpuUsage: share.cpuUsage,
-      memUsageKiB: share.memUsageKiB,
-      dispatched: 0,
-      rank: this.step * share.runningVms,
-      heapIndex: -1,
-    }));
-    for (const slot of this.slots) this.byId[slot.id] = slot;
-    this.heap = new IndexedHeap(before, this.slots);
+    const step = options.policy === 'packing' ? -1 : 1;
+    this.step = step;
+    this.byId = store.byId;
+    this.stamp = store.plans += 1;
+    const slots = new Array<Slot>(hosts.length);
+    for (let i = 0; i < hosts.length; i += 1) {
+      const share = hosts[i]!;
+      const usableMemKiB = share.maxMemKiB * (1 - options.hypervisorMem);
+      const rank = step * share.runningVms;
+      let slot = this.byId[share.id];
+      if (slot === undefined) {
+        const { id, maxCpu, cpuUsage, memUsageKiB } = share;
+        slot = { id, maxCpu, usableMemKiB, cpuUsage, memUsageKiB, dispatched: 0, rank, heapIndex: -1, plan: this.stamp };
+        this.byId[share.id] = slot;
+      } else {
+        slot.maxCpu = share.maxCpu;
+        slot.usableMemKiB = usableMemKiB;
+        slot.cpuUsage = share.cpuUsage;
+        slot.memUsageKiB = share.memUsageKiB;
+        slot.dispatched = 0;
+        slot.rank = rank;
+        slot.heapIndex = -1;
+        slot.plan = this.stamp;
+      }
+      slots[i] = slot;
+    }
+    this.slots = slots;
+    this.heap = new IndexedHeap(before, slots);
   }
 
   /** Host ids in rank order: the cycle's, or the current one when reranking. */
@@ -201,7 +234,7 @@ export class CyclePlan {
 
   private slot(hostId: number): Slot {
     const slot = this.byId[hostId];
-    if (!slot) throw new Error(`host ${hostId} is not part of this scheduling cycle`);
+    if (slot === undefined || slot.plan !== this.stamp) throw new Error(`host ${hostId} is not part of this scheduling cycle`);
     return slot;
   }
 

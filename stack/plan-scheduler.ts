@@ -18,7 +18,7 @@
  */
 import { CycleLoop } from './cycle-loop.js';
 import type { Clock } from '../sim/clock.js';
-import { CyclePlan } from './placement.js';
+import { CyclePlan, PlanSlots } from './placement.js';
 import { planTurnaroundMs, type TurnaroundKnobs } from './plan-turnaround.js';
 import type { CycleResult, SchedulerKnobs, SchedulerSource } from './scheduler.js';
 
@@ -49,6 +49,8 @@ export class PlanScheduler extends CycleLoop {
   private readonly retryAt = new Map<number, number>();
   private readonly running = new Map<number, Action>();
   private readonly perHost = new Map<number, number>();
+  /** the host slots every plan fills again (placement.ts) */
+  private readonly slots = new PlanSlots();
   /** when the last plan was asked for: oned asks again SCHED_RETRY_TIME later while VMs wait */
   private lastPlace: number | undefined;
   private busy = false;
@@ -131,7 +133,7 @@ export class PlanScheduler extends CycleLoop {
       maxHost: this.knobs.MAX_HOST,
       hypervisorMem: this.knobs.HYPERVISOR_MEM,
       rerank: this.knobs.RERANK_PER_DISPATCH,
-    });
+    }, this.slots);
     const plan: Action[] = [];
     const left: number[] = [];
     for (const vm of waiting) {

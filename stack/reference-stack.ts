@@ -128,6 +128,7 @@ export class ReferenceStack {
       },
     );
     const session = `oneadmin:${adminPassword}`;
+    const shares: HostShare[] = [];
     const source: SchedulerSource = {
       // mm_sched reads the pools over XML-RPC, one call after another, and pays for the dumps on
       // the API's workers (and the database lock). 4.4 reads the whole VM pool twice a cycle, for
@@ -137,7 +138,7 @@ export class ReferenceStack {
         await this.gate.serve('one.vmpool.info', () => undefined, () => vms.size);
         const pending = await this.gate.serve('one.vmpool.info', () => vms.pending(maxVm), () => vms.size);
         if (pending.length === 0) return { vms: [], hosts: [] };
-        const monitored = await this.gate.serve('one.hostpool.info', () => schedulableHosts(hosts), () => hosts.size);
+        const monitored = await this.gate.serve('one.hostpool.info', () => schedulableHosts(hosts, shares), () => hosts.size);
         for (const pool of ['one.datastorepool.info', 'one.datastorepool.info', 'one.clusterpool.info', 'one.acl.info']) {
           await this.gate.serve(pool, () => undefined);
         }
@@ -202,19 +203,27 @@ function domainsOn(host: HostRecord, vms: VmPool): number {
   return n;
 }
 
-/** The hosts mm_sched considers: `/HOST_POOL/HOST[STATE=1 or STATE=2]`. */
-function schedulableHosts(hosts: HostPool): HostShare[] {
+/**
+ * The hosts mm_sched considers: `/HOST_POOL/HOST[STATE=1 or STATE=2]`. Each host's share is one
+ * object kept in `shares` (by host id) and filled again at every read, so a scheduler reading
+ * 100,000 hosts a cycle makes no object per host: a read is valid until the next one (a cycle's
+ * plan copies what it needs when it is made).
+ */
+function schedulableHosts(hosts: HostPool, shares: HostShare[]): HostShare[] {
   const out: HostShare[] = [];
   for (const h of hosts.values()) {
     if ((h.state !== HostState.MONITORED && h.state !== HostState.MONITORING_MONITORED) || !h.monitor) continue;
-    out.push({
-      id: h.id,
-      maxCpu: h.monitor.totalCpu,
-      maxMemKiB: h.monitor.totalMemKiB,
-      cpuUsage: h.cpuUsage,
-      memUsageKiB: h.memUsageKiB,
-      runningVms: h.vmIds.size,
-    });
+    let share = shares[h.id];
+    if (share === undefined) {
+      share = { id: h.id, maxCpu: 0, maxMemKiB: 0, cpuUsage: 0, memUsageKiB: 0, runningVms: 0 };
+      shares[h.id] = share;
+    }
+    share.maxCpu = h.monitor.totalCpu;
+    share.maxMemKiB = h.monitor.totalMemKiB;
+    share.cpuUsage = h.cpuUsage;
+    share.memUsageKiB = h.memUsageKiB;
+    share.runningVms = h.vmIds.size;
+    out.push(share);
   }
   return out;
 }

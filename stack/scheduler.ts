@@ -7,7 +7,7 @@
 import { CycleLoop } from './cycle-loop.js';
 import type { Clock } from '../sim/clock.js';
 import type { ApiResult } from '../opennebula/errors.js';
-import { CyclePlan, type HostShare, type PlacementPolicy, type VmDemand } from './placement.js';
+import { CyclePlan, PlanSlots, type HostShare, type PlacementPolicy, type VmDemand } from './placement.js';
 
 export interface SchedulerKnobs {
   SCHED_INTERVAL: number;
@@ -46,6 +46,8 @@ export interface SchedulerOptions {
 }
 
 export class Scheduler extends CycleLoop {
+  /** the host slots every cycle's plan fills again (placement.ts) */
+  private readonly slots = new PlanSlots();
 
   constructor(
     private readonly clock: Clock,
@@ -89,7 +91,7 @@ export class Scheduler extends CycleLoop {
             maxHost: this.options.oneVmPerHost ? 1 : this.knobs.MAX_HOST,
             hypervisorMem: this.knobs.HYPERVISOR_MEM,
             rerank: this.knobs.RERANK_PER_DISPATCH,
-          });
+          }, this.slots);
     const limit = this.knobs.MAX_DISPATCH;
     for (const vm of vms) {
       if (!plan || (limit > 0 && result.dispatched.length >= limit)) break;
