@@ -26,7 +26,8 @@ function shareXml(s: HostShare): string {
   );
 }
 
-function monitoringXml(m: HostMonitoring | undefined): string {
+/** A host's MONITORING (7.x), `<MONITORING/>` for a host never monitored. */
+export function hostMonitoringXml(m: HostMonitoring | undefined): string {
   if (m === undefined) return '<MONITORING/>';
   let out =
     `<MONITORING><TIMESTAMP>${m.timestamp}</TIMESTAMP><ID>${m.id}</ID>` +
@@ -35,14 +36,25 @@ function monitoringXml(m: HostMonitoring | undefined): string {
   return `${out}</MONITORING>`;
 }
 
+/** What a host's document says before its TEMPLATE. */
+export type HostHead = Omit<HostDocument, 'template' | 'monitoring'>;
+
+/**
+ * A host's document is these parts in order: hostHeadXml (`<HOST>` to VMS), its TEMPLATE
+ * (templateXml), hostMonitoringXml, `</HOST>`; a cache may keep them apart.
+ */
 export function renderHost(host: HostDocument): string {
+  return `${hostHeadXml(host)}${templateXml('TEMPLATE', host.template)}${hostMonitoringXml(host.monitoring)}</HOST>`;
+}
+
+/** `<HOST>` to VMS: the host's fields, HOST_SHARE and its VMs. */
+export function hostHeadXml(host: HostHead): string {
   return (
     `<HOST><ID>${host.id}</ID><NAME>${escapeXml(host.name)}</NAME>` +
     `<STATE>${host.state}</STATE><PREV_STATE>${host.prevState}</PREV_STATE>` +
     `<IM_MAD>${cdata(host.imMad)}</IM_MAD><VM_MAD>${cdata(host.vmMad)}</VM_MAD>` +
     `<CLUSTER_ID>${host.clusterId}</CLUSTER_ID><CLUSTER>${escapeXml(host.cluster)}</CLUSTER>` +
-    `${shareXml(host.share)}${idsXml('VMS', host.vms)}${templateXml('TEMPLATE', host.template)}` +
-    `${monitoringXml(host.monitoring)}</HOST>`
+    `${shareXml(host.share)}${idsXml('VMS', host.vms)}`
   );
 }
 

@@ -174,20 +174,35 @@ function shortHistoryXml(h: ShortHistory, oid: number): string {
 
 /**
  * One VM's short body (one.vmpool.info), `last` its last history record; `templateXml` is
- * shortTemplateXml(vm.template), for a caller that already has it.
+ * shortTemplateXml(vm.template), for a caller that already has it. The body is the four parts
+ * below, in order: a cache may keep them apart, the TEMPLATE shared by the VMs of one template.
  */
 export function shortBodyXml(vm: ShortVm, last: ShortHistory | undefined, templateXml = shortTemplateXml(vm.template)): string {
+  return shortHeadXml(vm) + templateXml + shortMiddleXml(vm) + shortHistoryTailXml(vm, last);
+}
+
+/** A short body up to its TEMPLATE: `<VM><ID>...</DEPLOY_ID>` and LOCK when there is one. */
+export function shortHeadXml(vm: ShortVm): string {
   return (
     `<VM><ID>${vm.id}</ID><UID>${vm.uid}</UID><GID>${vm.gid}</GID>` +
     `<UNAME>${escapeXml(vm.uname)}</UNAME><GNAME>${escapeXml(vm.gname)}</GNAME><NAME>${escapeXml(vm.name)}</NAME>` +
     `<LAST_POLL>${vm.lastPoll ?? 0}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcmState}</LCM_STATE>` +
     `<RESCHED>${vm.resched ?? 0}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>` +
     `<DEPLOY_ID>${escapeXml(vm.deployId)}</DEPLOY_ID>` +
-    (vm.lock === undefined ? '' : `<LOCK><LOCKED>${vm.lock.locked}</LOCKED></LOCK>`) +
-    `${templateXml}${shortMonitoringXml(vm.monitoring ?? [])}${shortUserTemplateXml(vm.userTemplate)}` +
-    (last === undefined ? '<HISTORY_RECORDS/>' : `<HISTORY_RECORDS>${shortHistoryXml(last, last.oid ?? vm.id)}</HISTORY_RECORDS>`) +
-    '</VM>'
+    (vm.lock === undefined ? '' : `<LOCK><LOCKED>${vm.lock.locked}</LOCKED></LOCK>`)
   );
+}
+
+/** MONITORING and USER_TEMPLATE of a short body: one shared text for a VM with neither. */
+export function shortMiddleXml(vm: Pick<ShortVm, 'monitoring' | 'userTemplate'>): string {
+  const monitoring = vm.monitoring ?? [];
+  if (monitoring.length === 0 && vm.userTemplate.length === 0) return '<MONITORING/><USER_TEMPLATE/>';
+  return shortMonitoringXml(monitoring) + shortUserTemplateXml(vm.userTemplate);
+}
+
+/** HISTORY_RECORDS of a short body, and the body's end. */
+export function shortHistoryTailXml(vm: Pick<ShortVm, 'id'>, last: ShortHistory | undefined): string {
+  return last === undefined ? '<HISTORY_RECORDS/></VM>' : `<HISTORY_RECORDS>${shortHistoryXml(last, last.oid ?? vm.id)}</HISTORY_RECORDS></VM>`;
 }
 
 function vmShortXml(vm: VmDocument): string {

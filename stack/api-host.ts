@@ -3,7 +3,6 @@
  * and one.hostpool.info. A new host is INIT until the information manager has monitored it.
  */
 import { ErrorCode, fail, ok } from '../opennebula/errors.js';
-import { poolXml } from '../opennebula/xml-text.js';
 import type { MethodDefinition } from './api.js';
 import type { ParamSpec } from './api-params.js';
 import type { HeadNode } from './head-node.js';
@@ -78,7 +77,11 @@ export function hostMethods(node: HeadNode): Record<string, MethodDefinition> {
       params: [],
       objects: () => node.hosts.size,
       handle() {
-        return ok(poolXml('HOST_POOL', node.hosts.values(), (host) => bodies.of(host)));
+        // each document in its ready parts (vm-fragments.ts), joined once
+        const parts = ['<HOST_POOL>'];
+        for (const host of node.hosts.values()) bodies.write(host, parts);
+        parts.push('</HOST_POOL>');
+        return ok(parts.join(''));
       },
     },
   };

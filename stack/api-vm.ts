@@ -6,7 +6,6 @@ import { ErrorCode, fail, ok, type ApiResult } from '../opennebula/errors.js';
 import { LcmState, VmState, vmDisplayState } from '../opennebula/states.js';
 import { parseTemplate, TemplateSyntaxError, type Template } from '../opennebula/template.js';
 import { renderVm, renderVmPool } from '../opennebula/vm-xml.js';
-import { poolXml } from '../opennebula/xml-text.js';
 import type { MethodDefinition } from './api.js';
 import { toVmDocument } from './documents.js';
 import type { HeadNode } from './head-node.js';
@@ -274,7 +273,13 @@ function poolInfo(node: HeadNode, method: string, body: 'short' | 'extended'): M
           else vms.push(vm);
         }
       }
-      if (shortBodies) return ok(poolXml('VM_POOL', vms, (vm) => shortBodies.of(vm)));
+      if (shortBodies) {
+        // each body in its ready parts (vm-fragments.ts), joined once
+        const parts = ['<VM_POOL>'];
+        for (const vm of vms) shortBodies.write(vm, parts);
+        parts.push('</VM_POOL>');
+        return ok(parts.join(''));
+      }
       return ok(renderVmPool(vms.map(toVmDocument), body));
     },
   };

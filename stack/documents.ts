@@ -9,9 +9,11 @@ import {
   vmDocument,
   vmTemplateDocument,
   type HostDocument,
+  type HostMonitoring,
   type VmDocument,
   type VmTemplateDocument,
 } from '../opennebula/documents.js';
+import type { HostHead } from '../opennebula/host-xml.js';
 import { normalizeAttributeName, setSingle, type Template } from '../opennebula/template.js';
 import type { HostRecord, VmRecord, VmTemplateRecord } from './records.js';
 
@@ -63,20 +65,14 @@ export function toVmDocument(vm: VmRecord): VmDocument {
 const DYNAMIC: ReadonlySet<string> = new Set(['USEDCPU', 'FREECPU', 'USEDMEMORY', 'FREEMEMORY', 'NETRX', 'NETTX']);
 
 export function toHostDocument(host: HostRecord): HostDocument {
-  const base = hostDocument({ id: host.id, name: host.name });
+  const monitoring = toHostMonitoring(host);
+  return { ...toHostHead(host), template: toHostTemplate(host), ...(monitoring ? { monitoring } : {}) };
+}
+
+/** A host's document before its TEMPLATE: its fields, HOST_SHARE and VMs. */
+export function toHostHead(host: HostRecord): HostHead {
+  const { template: _, ...base } = hostDocument({ id: host.id, name: host.name });
   const m = host.monitor;
-  // 7.x keeps the probes' static facts in TEMPLATE and the changing USED/FREE figures in MONITORING
-  let template: Template = [];
-  if (m) {
-    for (const [key, value] of Object.entries(m.attributes)) {
-      if (!DYNAMIC.has(key)) template.push({ name: normalizeAttributeName(key), value });
-    }
-  }
-  template = setSingle(template, 'RESERVED_CPU', '');
-  template = setSingle(template, 'RESERVED_MEM', '');
-  template = setSingle(template, 'IM_MAD', host.imMad);
-  template = setSingle(template, 'VM_MAD', host.vmmMad);
-  if (host.error !== undefined) template = setSingle(template, 'ERROR', host.error);
   return {
     ...base,
     state: host.state,
@@ -97,23 +93,41 @@ export function toHostDocument(host: HostRecord): HostDocument {
       vmsThread: 1,
     },
     vms: [...host.vmIds].sort((a, b) => a - b),
-    template,
-    ...(m
-      ? {
-          monitoring: {
-            timestamp: host.lastMonTime,
-            id: host.id,
-            capacity: [
-              { name: 'FREE_CPU', value: String(m.freeCpu) },
-              { name: 'FREE_MEMORY', value: String(m.freeMemKiB) },
-              { name: 'USED_CPU', value: String(m.usedCpu) },
-              { name: 'USED_MEMORY', value: String(m.usedMemKiB) },
-            ],
-            system: [],
-            numaNodes: [],
-          },
-        }
-      : {}),
+  };
+}
+
+/** A host's TEMPLATE: 7.x keeps the probes' static facts there and the changing USED/FREE figures in MONITORING. */
+export function toHostTemplate(host: HostRecord): Template {
+  const m = host.monitor;
+  let template: Template = [];
+  if (m) {
+    for (const [key, value] of Object.entries(m.attributes)) {
+      if (!DYNAMIC.has(key)) template.push({ name: normalizeAttributeName(key), value });
+    }
+  }
+  template = setSingle(template, 'RESERVED_CPU', '');
+  template = setSingle(template, 'RESERVED_MEM', '');
+  template = setSingle(template, 'IM_MAD', host.imMad);
+  template = setSingle(template, 'VM_MAD', host.vmmMad);
+  if (host.error !== undefined) template = setSingle(template, 'ERROR', host.error);
+  return template;
+}
+
+/** A host's MONITORING, from its last monitor; none before the first. */
+export function toHostMonitoring(host: HostRecord): HostMonitoring | undefined {
+  const m = host.monitor;
+  if (!m) return undefined;
+  return {
+    timestamp: host.lastMonTime,
+    id: host.id,
+    capacity: [
+      { name: 'FREE_CPU', value: String(m.freeCpu) },
+      { name: 'FREE_MEMORY', value: String(m.freeMemKiB) },
+      { name: 'USED_CPU', value: String(m.usedCpu) },
+      { name: 'USED_MEMORY', value: String(m.usedMemKiB) },
+    ],
+    system: [],
+    numaNodes: [],
   };
 }
 

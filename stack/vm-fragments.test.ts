@@ -142,6 +142,11 @@ describe('HostBodies', () => {
       () => void (pool.delCapacity(host, record(4)), pool.addCapacity(host, { ...record(5), cpu: 0.5, memoryMiB: 512 })),
       () => void (host.lastMonTime += 60),
       () => void ((host.state = HostState.ERROR), (host.error = 'Mon Jan  1 00:00:00 2026 : Error monitoring Host host-01 (0): timeout')),
+      // each part on its own: TEMPLATE (ERROR), the head (PREV_STATE), all three (a new monitor), head and TEMPLATE (IM_MAD)
+      () => void (host.error = undefined),
+      () => void (host.prevState = HostState.MONITORED),
+      () => void (host.monitor = { ...monitor, usedCpu: 100, freeCpu: 700 }),
+      () => void (host.imMad = 'kvm'),
     ];
     for (const change of changes) {
       change();

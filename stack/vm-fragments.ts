@@ -2,6 +2,10 @@
  * Each VM's short body (what one.vmpool.info lists), rendered once and reused until a field it
  * shows changes, so that a pool answer is a join of ready fragments: a poller that pages through
  * 100,000 VMs every 30 emulated seconds mostly meets VMs that did not move since its last look.
+ * A body is kept in its parts (vm-xml.ts shortBodyXml): the VM's own head and history, and the
+ * TEMPLATE and MONITORING/USER_TEMPLATE texts that VMs of one template share, so that a VM holds
+ * only the text that is its own (about 600 of a body's 1,050 bytes) and a state change renders
+ * only that.
  *
  * A fragment is checked, not trusted: it is reused only while every field the short body shows
  * is what it was when the fragment was rendered (the templates by identity, since the stack
@@ -9,13 +13,14 @@
  * since the lifecycle changes a record in place). No code that changes a VM has to remember to
  * tell the cache, and a stale answer cannot happen.
  */
-import { renderHost } from '../opennebula/host-xml.js';
-import { shortBodyXml, shortTemplateXml } from '../opennebula/vm-xml.js';
+import { hostHeadXml, hostMonitoringXml } from '../opennebula/host-xml.js';
+import { templateXml } from '../opennebula/xml-text.js';
+import { shortHeadXml, shortHistoryTailXml, shortMiddleXml, shortTemplateXml } from '../opennebula/vm-xml.js';
 import { isVector, type Template, type TemplateAttribute } from '../opennebula/template.js';
-import { toHostDocument } from './documents.js';
+import { toHostHead, toHostMonitoring, toHostTemplate } from './documents.js';
 import type { HistoryRecord, HostMonitor, HostRecord, VmRecord } from './records.js';
 
-/** A rendered body and every field it shows, as they were when it was rendered. */
+/** A rendered body, in its parts, and every field it shows, as they were when it was rendered. */
 class Fragment {
   readonly uid: number;
   readonly gid: number;
@@ -42,9 +47,14 @@ class Fragment {
   constructor(
     vm: VmRecord,
     readonly last: HistoryRecord | undefined,
-    readonly xml: string,
+    /** `<VM>` to DEPLOY_ID: the VM's own */
+    readonly head: string,
     /** shortTemplateXml(template): a state change renders the body again, not its TEMPLATE */
     readonly templateXml: string,
+    /** MONITORING and USER_TEMPLATE */
+    readonly middle: string,
+    /** HISTORY_RECORDS and `</VM>`: the VM's own */
+    readonly tail: string,
   ) {
     this.uid = vm.uid;
     this.gid = vm.gid;
@@ -110,18 +120,30 @@ export class ShortBodies {
 
   /** The VM's short body, as renderVmPool(..., 'short') writes it for the VM's document. */
   of(vm: VmRecord): string {
+    const parts: string[] = [];
+    this.write(vm, parts);
+    return parts.join('');
+  }
+
+  /** Appends the parts of the VM's short body to `parts`, for a pool answer joined once. */
+  write(vm: VmRecord, parts: string[]): void {
     const history = vm.history;
     const last = history.length === 0 ? undefined : history[history.length - 1];
     const fragments = this.fragments;
     const known = vm.id < fragments.length ? fragments[vm.id] : undefined;
-    if (known !== undefined && known.shows(vm, last)) return known.xml;
-    const templateXml = known !== undefined && known.template === vm.template ? known.templateXml : this.templateOf(vm.template);
-    const xml = shortBodyXml(vm, last, templateXml);
-    // flat now, while its pieces are young: a kept rope would hold them all until a join
-    xml.charCodeAt(0);
-    while (fragments.length <= vm.id) fragments.push(undefined);
-    fragments[vm.id] = new Fragment(vm, last, xml, templateXml);
-    return xml;
+    let fragment: Fragment;
+    if (known !== undefined && known.shows(vm, last)) fragment = known;
+    else {
+      const templateXml = known !== undefined && known.template === vm.template ? known.templateXml : this.templateOf(vm.template);
+      const middle = known !== undefined && known.userTemplate === vm.userTemplate ? known.middle : shortMiddleXml(vm);
+      const head = flat(shortHeadXml(vm));
+      const tail = flat(shortHistoryTailXml(vm, last));
+      flat(middle);
+      while (fragments.length <= vm.id) fragments.push(undefined);
+      fragment = new Fragment(vm, last, head, templateXml, middle, tail);
+      fragments[vm.id] = fragment;
+    }
+    parts.push(fragment.head, fragment.templateXml, fragment.middle, fragment.tail);
   }
 
   /**
@@ -147,8 +169,7 @@ export class ShortBodies {
     const known = this.templates.get(templateXml);
     if (known !== undefined) return known;
     if (this.templates.size >= 256) this.templates.clear();
-    templateXml.charCodeAt(0);
-    this.templates.set(templateXml, templateXml);
+    this.templates.set(templateXml, flat(templateXml));
     return templateXml;
   }
 }
@@ -167,7 +188,7 @@ function shownAttributes(template: Template): TemplateAttribute[] | undefined {
   return shown;
 }
 
-/** A host's body and every field of the record it shows, as they were when it was rendered. */
+/** A host's body, in its parts, and every field of the record it shows, as they were when it was rendered. */
 class HostFragment {
   readonly state: number;
   readonly prevState: number;
@@ -185,7 +206,12 @@ class HostFragment {
 
   constructor(
     host: HostRecord,
-    readonly xml: string,
+    /** `<HOST>` to VMS: the record's fields, its share (usage and the monitor's totals) and VMs */
+    readonly head: string,
+    /** TEMPLATE: the monitor's attributes, the drivers, ERROR */
+    readonly template: string,
+    /** MONITORING: the last monitor and when it came */
+    readonly monitoring: string,
   ) {
     this.state = host.state;
     this.prevState = host.prevState;
@@ -202,16 +228,14 @@ class HostFragment {
     this.cluster = host.cluster;
   }
 
-  shows(host: HostRecord): boolean {
+  showsHead(host: HostRecord): boolean {
     return (
-      this.lastMonTime === host.lastMonTime &&
       this.state === host.state &&
       this.prevState === host.prevState &&
       this.monitor === host.monitor &&
       this.cpuUsage === host.cpuUsage &&
       this.memUsageKiB === host.memUsageKiB &&
       this.vmsVersion === host.vmsVersion &&
-      this.error === host.error &&
       this.name === host.name &&
       this.imMad === host.imMad &&
       this.vmmMad === host.vmmMad &&
@@ -219,25 +243,56 @@ class HostFragment {
       this.cluster === host.cluster
     );
   }
+
+  showsTemplate(host: HostRecord): boolean {
+    return this.monitor === host.monitor && this.error === host.error && this.imMad === host.imMad && this.vmmMad === host.vmmMad;
+  }
+
+  showsMonitoring(host: HostRecord): boolean {
+    return this.lastMonTime === host.lastMonTime && this.monitor === host.monitor;
+  }
 }
 
 /**
  * Each host's document (one.host.info, one.hostpool.info), rendered once and reused until a
  * field of the record it shows changes: a harness waiting for 100,000 hosts to be monitored reads
  * the pool again and again while most hosts stay as they were. Checked as ShortBodies checks
- * (a host's monitor answer is replaced, never changed in place; its VMs change through HostPool).
+ * (a host's monitor answer is replaced, never changed in place; its VMs change through HostPool),
+ * and kept in parts (host-xml.ts renderHost), each rendered again only when what it shows
+ * changed: a host monitored again, at rest, renders its MONITORING and nothing else.
  */
 export class HostBodies {
   private readonly fragments: Array<HostFragment | undefined> = [];
 
   of(host: HostRecord): string {
+    const parts: string[] = [];
+    this.write(host, parts);
+    return parts.join('');
+  }
+
+  /** Appends the parts of the host's document to `parts`, for a pool answer joined once. */
+  write(host: HostRecord, parts: string[]): void {
     const fragments = this.fragments;
     const known = host.id < fragments.length ? fragments[host.id] : undefined;
-    if (known !== undefined && known.shows(host)) return known.xml;
-    const xml = renderHost(toHostDocument(host));
-    xml.charCodeAt(0);
-    while (fragments.length <= host.id) fragments.push(undefined);
-    fragments[host.id] = new HostFragment(host, xml);
-    return xml;
+    const sameMonitoring = known !== undefined && known.showsMonitoring(host);
+    const sameHead = known !== undefined && known.showsHead(host);
+    const sameTemplate = known !== undefined && known.showsTemplate(host);
+    let fragment: HostFragment;
+    if (known !== undefined && sameMonitoring && sameHead && sameTemplate) fragment = known;
+    else {
+      const head = sameHead ? known!.head : flat(hostHeadXml(toHostHead(host)));
+      const template = sameTemplate ? known!.template : flat(templateXml('TEMPLATE', toHostTemplate(host)));
+      const monitoring = sameMonitoring ? known!.monitoring : flat(hostMonitoringXml(toHostMonitoring(host)));
+      while (fragments.length <= host.id) fragments.push(undefined);
+      fragment = new HostFragment(host, head, template, monitoring);
+      fragments[host.id] = fragment;
+    }
+    parts.push(fragment.head, fragment.template, fragment.monitoring, '</HOST>');
   }
+}
+
+/** `text` as one flat string, made now while its pieces are young: a kept rope would hold them all. */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
 }
