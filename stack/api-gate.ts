@@ -5,8 +5,8 @@
  * clients at once queue once MAX_CONN are busy. The backlog is unbounded here (oned's
  * MAX_CONN_BACKLOG would refuse connections beyond it).
  */
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { Clock } from '../sim/clock.js';
+import { limit, type Limit } from '../sim/limit.js';
 import type { Database } from './database.js';
 import { DatabaseWriter } from './db-writer.js';
 
@@ -20,7 +20,7 @@ export interface ApiKnobs {
 }
 
 export class ApiGate {
-  private readonly workers: LimitFunction;
+  private readonly workers: Limit;
   private readonly db: DatabaseWriter;
 
   constructor(
@@ -29,7 +29,7 @@ export class ApiGate {
     /** oned's database lock (database.ts): calls that write or dump a pool wait while a monitoring report holds it */
     private readonly database?: Database,
   ) {
-    this.workers = pLimit(knobs.MAX_CONN);
+    this.workers = limit(knobs.MAX_CONN);
     this.db = new DatabaseWriter(clock, knobs.serialMs);
   }
 
