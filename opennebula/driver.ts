@@ -32,12 +32,13 @@ export type MonitorValues = Readonly<Record<string, string>>;
 
 /** The probe text of `values`: one KEY=VALUE a line, a value with spaces in double quotes. */
 export function monitorText(values: MonitorValues): string {
-  let text = '';
+  // the lines joined once: one flat string rather than a rope of a few pieces per line
+  const lines: string[] = [];
   for (const key in values) {
     const value = values[key]!;
-    text += `${text === '' ? '' : '\n'}${key}=${/\s/.test(value) || value === '' ? `"${value}"` : value}`;
+    lines.push(value === '' || /\s/.test(value) ? `${key}="${value}"` : `${key}=${value}`);
   }
-  return text;
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------------- TM

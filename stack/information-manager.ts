@@ -58,8 +58,11 @@ export class InformationManager {
   private pushing = false;
   /** the reports' listener (with `reports`): the answer it is on, those after it wait */
   private listener: Promise<void> = Promise.resolve();
-  /** each host's last answer as read: a host at rest answers the same text minute after minute */
-  private readonly answers = new Map<number, { info: string; monitor: HostMonitor }>();
+  /**
+   * each host's last answer as read, as text or, from a driver in this process, as values: a host
+   * at rest answers the same minute after minute, and keeps its monitor (and its cached document)
+   */
+  private readonly answers = new Map<number, { info?: string; values?: MonitorValues; monitor: HostMonitor }>();
 
   constructor(
     private readonly clock: Clock,
@@ -116,7 +119,8 @@ export class InformationManager {
       host.prevState = host.state;
       host.state = MONITORING_STATE[host.state]!;
       // the IM driver queues it on its own workers (`-t`), as a MAD process does
-      void this.ask(host).then((reply) => this.take(host, reply, false));
+      // nothing waits on the chain's end: the callback does not hand take's promise on to it
+      void this.ask(host).then((reply) => void this.take(host, reply, false));
     }
     return due;
   }
@@ -155,7 +159,7 @@ export class InformationManager {
         void this.ask(host).then((reply) => {
           if (!this.pushing) return;
           this.pushes.delete(host);
-          return this.take(host, reply, true);
+          void this.take(host, reply, true);
         });
       }),
     );
@@ -176,10 +180,13 @@ export class InformationManager {
     else if (entry) this.waiting.update(entry);
     if (reply.result === 'SUCCESS') {
       const last = this.answers.get(host.id);
-      // a driver in this process hands its values over as they are (MadReply.values): no text to read back
-      const monitor = last?.info === reply.info ? last.monitor : reply.values ? monitorOf(reply.values) : parseMonitor(reply.info);
+      // a driver in this process hands its values over as they are (MadReply.values): compared and
+      // read as values, its text (`info`) is not needed here
+      const values = reply.values;
+      const same = last !== undefined && (values === undefined ? last.info === reply.info : last.values !== undefined && sameValues(last.values, values));
+      const monitor = same ? last.monitor : values ? monitorOf(values) : parseMonitor(reply.info);
       if (monitor) {
-        if (last?.monitor !== monitor) this.answers.set(host.id, { info: reply.info, monitor });
+        if (last?.monitor !== monitor) this.answers.set(host.id, values ? { values, monitor } : { info: reply.info, monitor });
         host.monitor = monitor;
         host.state = HostState.MONITORED;
         host.error = undefined;
@@ -192,6 +199,18 @@ export class InformationManager {
     host.state = HostState.ERROR;
     host.error = `${ctime(this.clock.epochMs())} : Error monitoring Host ${host.name} (${host.id}): ${reply.info}`;
   }
+}
+
+/** Whether two probe outputs say the same: the same keys with the same values. */
+function sameValues(a: MonitorValues, b: MonitorValues): boolean {
+  if (a === b) return true;
+  let keys = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    keys += 1;
+  }
+  for (const _ in b) keys -= 1;
+  return keys === 0;
 }
 
 /**
