@@ -273,13 +273,8 @@ function poolInfo(node: HeadNode, method: string, body: 'short' | 'extended'): M
           else vms.push(vm);
         }
       }
-      if (shortBodies) {
-        // each body in its ready parts (vm-fragments.ts), joined once
-        const parts = ['<VM_POOL>'];
-        for (const vm of vms) shortBodies.write(vm, parts);
-        parts.push('</VM_POOL>');
-        return ok(parts.join(''));
-      }
+      // each body in its ready parts (vm-fragments.ts), joined once
+      if (shortBodies) return ok(shortBodies.pool(vms));
       return ok(renderVmPool(vms.map(toVmDocument), body));
     },
   };

@@ -94,6 +94,24 @@ describe('ShortBodies', () => {
   });
 });
 
+describe('ShortBodies.pool', () => {
+  it('answers what renderVmPool writes, a pool at rest as before, and anew once a VM in it changed or the list did', () => {
+    const bodies = new ShortBodies();
+    const vms = [record(2), record(1), record(0)];
+    const expected = (list: VmRecord[]): string => renderVmPool(list.map(toVmDocument), 'short');
+    const first = bodies.pool(vms);
+    expect(first).toBe(expected(vms));
+    expect(bodies.pool(vms)).toBe(first);
+    // a shorter list of the same bodies is not the last answer
+    expect(bodies.pool(vms.slice(1))).toBe(expected(vms.slice(1)));
+    expect(bodies.pool(vms)).toBe(first);
+    vms[1]!.state = VmState.HOLD;
+    expect(bodies.pool(vms)).toBe(expected(vms));
+    expect(bodies.pool(vms)).not.toBe(first);
+    expect(bodies.pool([])).toBe('<VM_POOL></VM_POOL>');
+  });
+});
+
 describe('ShortBodies: the TEMPLATE of VMs of one template', () => {
   /** VMs whose shown attributes are the same frozen objects, as freezeShape leaves those of one template */
   const shared = [

@@ -117,6 +117,8 @@ export class ShortBodies {
   /** the attributes the last TEMPLATE fragment rendered showed, and that fragment */
   private lastShown: TemplateAttribute[] = [];
   private lastTemplateXml: string | undefined;
+  /** the last pool answer and the bodies it lists, in order */
+  private lastPool: { fragments: Fragment[]; xml: string } | undefined;
 
   /** The VM's short body, as renderVmPool(..., 'short') writes it for the VM's document. */
   of(vm: VmRecord): string {
@@ -125,8 +127,32 @@ export class ShortBodies {
     return parts.join('');
   }
 
+  /**
+   * The VM_POOL document of `vms`, their bodies joined once. When it lists the very bodies the
+   * last one listed (no VM in it changed), it is the last one again: a poller reading a pool at
+   * rest pays a check per VM, not a copy of every body.
+   */
+  pool(vms: readonly VmRecord[]): string {
+    const fragments = new Array<Fragment>(vms.length);
+    for (let i = 0; i < vms.length; i += 1) fragments[i] = this.fragment(vms[i]!);
+    const last = this.lastPool;
+    if (last !== undefined && sameFragments(last.fragments, fragments)) return last.xml;
+    const parts = ['<VM_POOL>'];
+    for (const f of fragments) parts.push(f.head, f.templateXml, f.middle, f.tail);
+    parts.push('</VM_POOL>');
+    const xml = parts.join('');
+    this.lastPool = { fragments, xml };
+    return xml;
+  }
+
   /** Appends the parts of the VM's short body to `parts`, for a pool answer joined once. */
   write(vm: VmRecord, parts: string[]): void {
+    const fragment = this.fragment(vm);
+    parts.push(fragment.head, fragment.templateXml, fragment.middle, fragment.tail);
+  }
+
+  /** The VM's body as it is now: the cached one while it shows what the VM shows. */
+  private fragment(vm: VmRecord): Fragment {
     const history = vm.history;
     const last = history.length === 0 ? undefined : history[history.length - 1];
     const fragments = this.fragments;
@@ -143,7 +169,7 @@ export class ShortBodies {
       fragment = new Fragment(vm, last, head, templateXml, middle, tail);
       fragments[vm.id] = fragment;
     }
-    parts.push(fragment.head, fragment.templateXml, fragment.middle, fragment.tail);
+    return fragment;
   }
 
   /**
@@ -172,6 +198,12 @@ export class ShortBodies {
     this.templates.set(templateXml, flat(templateXml));
     return templateXml;
   }
+}
+
+function sameFragments(a: readonly Fragment[], b: readonly Fragment[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Every attribute a short TEMPLATE reads (shortTemplateXml), in order. */
