@@ -14,23 +14,33 @@ export function tapLauncher<A>(launch: (args: A) => Drivers, clock: Pick<Clock, 
 }
 
 export function tapDrivers(drivers: Drivers, clock: Pick<Clock, 'now'>, record: (e: TraceEvent) => void): Drivers {
+  // One event object per start and per end, of one shape, and one await per action: this runs
+  // for every prolog and every deploy of the burst.
   return {
     tm: {
       async transfer(request) {
         const host = transferFileHost(request.lines);
-        const base = { vmId: request.vmId, action: request.op, ...(host === undefined ? {} : { host }) };
-        record({ t: clock.now(), type: 'tm.start', ...base });
-        const reply = await answered(() => drivers.tm.transfer(request), 'TRANSFER', request.vmId);
-        record({ t: clock.now(), type: 'tm.end', ...base, ...outcome(reply) });
+        record(actionEvent(clock.now(), 'tm.start', request.vmId, host, request.op, undefined));
+        let reply: MadReply;
+        try {
+          reply = await drivers.tm.transfer(request);
+        } catch (error) {
+          reply = thrown(error, 'TRANSFER', request.vmId);
+        }
+        record(actionEvent(clock.now(), 'tm.end', request.vmId, host, request.op, reply));
         return reply;
       },
     },
     vmm: {
       async execute(request) {
-        const base = { vmId: request.vmId, host: request.host, action: request.action };
-        record({ t: clock.now(), type: 'vmm.start', ...base });
-        const reply = await answered(() => drivers.vmm.execute(request), request.action, request.vmId);
-        record({ t: clock.now(), type: 'vmm.end', ...base, ...outcome(reply) });
+        record(actionEvent(clock.now(), 'vmm.start', request.vmId, request.host, request.action, undefined));
+        let reply: MadReply;
+        try {
+          reply = await drivers.vmm.execute(request);
+        } catch (error) {
+          reply = thrown(error, request.action, request.vmId);
+        }
+        record(actionEvent(clock.now(), 'vmm.end', request.vmId, request.host, request.action, reply));
         return reply;
       },
     },
@@ -39,14 +49,12 @@ export function tapDrivers(drivers: Drivers, clock: Pick<Clock, 'now'>, record: 
 }
 
 /** A driver that throws instead of answering is a FAILURE the stack will see; the trace records it so. */
-async function answered(call: () => Promise<MadReply>, action: string, id: number): Promise<MadReply> {
-  try {
-    return await call();
-  } catch (error) {
-    return { action, result: 'FAILURE', id, info: error instanceof Error ? error.message : String(error) };
-  }
+function thrown(error: unknown, action: string, id: number): MadReply {
+  return { action, result: 'FAILURE', id, info: error instanceof Error ? error.message : String(error) };
 }
 
-function outcome(reply: MadReply): Pick<TraceEvent, 'result' | 'info'> {
-  return reply.info === '-' || reply.info === '' ? { result: reply.result } : { result: reply.result, info: reply.info };
+/** A start (no reply yet) or an end; a reply's info `-` or empty is no info. */
+function actionEvent(t: number, type: TraceEvent['type'], vmId: number, host: string | undefined, action: string, reply: MadReply | undefined): TraceEvent {
+  const info = reply === undefined || reply.info === '-' || reply.info === '' ? undefined : reply.info;
+  return { t, type, vmId, host, action, result: reply?.result, info };
 }

@@ -47,7 +47,9 @@ export function markAnswered(ctx: LoadContext, s: Submission, answer: ApiResult 
 
 /** Sends one allocate and records its answer. A UserError (no such method, stack unreachable) ends the load. */
 export async function sendAllocate(ctx: LoadContext, s: Submission): Promise<void> {
-  await clientOverhead(ctx, s.index);
+  // one promise per request when there is no overhead to pay
+  const overheadMs = ctx.clientOverheadMs?.(s.index) ?? 0;
+  if (overheadMs > 0) await ctx.clock.sleep(overheadMs);
   if (ctx.signal?.aborted) return;
   markSent(ctx, s);
   let answer: ApiResult | Error;
