@@ -74,38 +74,64 @@ export function seriesOfTrace(events: Iterable<TraceEvent>, endMs?: number): Run
   return seriesOf(view, endMs ?? view.end);
 }
 
-/** A VM's boundaries in deploy order (START .. NET-MSG); NaN where not seen. */
-function boundaries(v: VmView): number[] {
-  return [v.submit, v.answered, v.prolog, v.deploy, v.running, v.netMsg];
+/** A VM's boundaries in deploy order (START .. NET-MSG), into `b`; NaN where not seen. */
+function boundariesInto(v: VmView, b: Float64Array): void {
+  b[0] = v.submit;
+  b[1] = v.answered;
+  b[2] = v.prolog;
+  b[3] = v.deploy;
+  b[4] = v.running;
+  b[5] = v.netMsg;
 }
 
 const toSeconds = (ms: number): number => Math.round(ms) / 1000;
 
 function deployBars(vms: readonly VmView[], endMs: number): DeployBars {
-  const rows = vms.map((v) => {
-    const b = boundaries(v);
-    const stages: number[] = [];
-    let censored = false;
-    for (let i = 0; i < BAR_STAGES.length; i += 1) {
+  // one row per VM, in columns: its stage durations, whether its last one is cut off, their total
+  const n = vms.length;
+  const width = BAR_STAGES.length;
+  const stages = new Float64Array(n * width);
+  const censored = new Uint8Array(n);
+  const totals = new Float64Array(n);
+  const b = new Float64Array(width + 1);
+  for (let r = 0; r < n; r += 1) {
+    const v = vms[r]!;
+    boundariesInto(v, b);
+    let cut = false;
+    let total = 0;
+    for (let i = 0; i < width; i += 1) {
       const from = b[i]!;
       const to = b[i + 1]!;
-      if (Number.isNaN(from) || censored) stages.push(0);
+      let ms = 0;
+      if (Number.isNaN(from) || cut) ms = 0;
       else if (Number.isNaN(to)) {
         // the stage the VM was in when the run ended (or when it was lost): cut off there
         const until = Number.isNaN(v.lost) ? endMs : Math.min(v.lost, endMs);
-        stages.push(Math.max(0, until - from));
-        censored = true;
-      } else stages.push(Math.max(0, to - from));
+        ms = Math.max(0, until - from);
+        cut = true;
+      } else ms = Math.max(0, to - from);
+      stages[r * width + i] = ms;
+      total += ms;
     }
-    return { stages, censored, total: stages.reduce((a, x) => a + x, 0) };
-  });
-  rows.sort((a, b) => a.total - b.total);
-  const perBar = Math.max(1, Math.ceil(rows.length / MAX_BARS));
-  const out: DeployBars = { perBar, vms: rows.length, stages: [], censored: [] };
-  for (let i = 0; i < rows.length; i += perBar) {
-    const group = rows.slice(i, i + perBar);
-    out.stages.push(BAR_STAGES.map((_, s) => toSeconds(group.reduce((a, r) => a + r.stages[s]!, 0) / group.length)));
-    out.censored.push(group.some((r) => r.censored));
+    censored[r] = cut ? 1 : 0;
+    totals[r] = total;
+  }
+  // ascending by total, ties in burst order (a stable sort)
+  const order = Array.from({ length: n }, (_, r) => r).sort((x, y) => totals[x]! - totals[y]!);
+  const perBar = Math.max(1, Math.ceil(n / MAX_BARS));
+  const out: DeployBars = { perBar, vms: n, stages: [], censored: [] };
+  for (let i = 0; i < n; i += perBar) {
+    const last = Math.min(i + perBar, n);
+    const bar: number[] = [];
+    for (let s = 0; s < width; s += 1) {
+      let sum = 0;
+      for (let k = i; k < last; k += 1) sum += stages[order[k]! * width + s]!;
+      bar.push(toSeconds(sum / (last - i)));
+    }
+    let cut = false;
+    for (let k = i; k < last && !cut; k += 1) cut = censored[order[k]!] === 1;
+    out.stages.push(bar);
+    out.censored.push(cut);
   }
   return out;
 }
@@ -118,28 +144,34 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
   const bins = { start, stepMs, count: SERIES_BINS, end };
 
   const phases = Object.fromEntries(SERIES_PHASES.map((p) => [p, new Array<number>(SERIES_BINS).fill(0)])) as Record<SeriesPhase, number[]>;
-  const diff = Object.fromEntries(SERIES_PHASES.map((p) => [p, new Array<number>(SERIES_BINS + 1).fill(0)])) as Record<SeriesPhase, number[]>;
+  const diff = SERIES_PHASES.map(() => new Int32Array(SERIES_BINS + 1));
   // a point samples the instant its step starts: a VM is counted in phase p there if p's span holds it
   const firstAtOrAfter = (t: number): number => Math.min(SERIES_BINS, Math.max(0, Math.ceil((t - start) / stepMs)));
+  const LOST = SERIES_PHASES.indexOf('lost');
+  const b = new Float64Array(LOST);
   for (const v of vms) {
-    const b = boundaries(v);
+    boundariesInto(v, b);
     const cut = Number.isNaN(v.lost) ? Number.POSITIVE_INFINITY : v.lost;
-    const marks: Array<[number, SeriesPhase]> = [];
-    SERIES_PHASES.slice(0, 6).forEach((p, i) => {
-      if (!Number.isNaN(b[i]!) && b[i]! < cut) marks.push([b[i]!, p]);
-    });
-    if (Number.isFinite(cut)) marks.push([cut, 'lost']);
-    for (let i = 0; i < marks.length; i += 1) {
-      const [from, p] = marks[i]!;
-      const to = i + 1 < marks.length ? Math.max(from, marks[i + 1]![0]) : Number.POSITIVE_INFINITY;
-      diff[p][firstAtOrAfter(from)]! += 1;
-      if (Number.isFinite(to)) diff[p][firstAtOrAfter(to)]! -= 1;
+    // each phase the VM reached (its boundary before it was lost, then lost) holds it until the next one
+    let open = -1;
+    let openAt = 0;
+    for (let p = 0; p <= LOST; p += 1) {
+      const at = p < LOST ? b[p]! : cut;
+      if (p < LOST ? Number.isNaN(at) || !(at < cut) : !Number.isFinite(cut)) continue;
+      if (open >= 0) {
+        diff[open]![firstAtOrAfter(openAt)]! += 1;
+        const to = Math.max(openAt, at);
+        if (Number.isFinite(to)) diff[open]![firstAtOrAfter(to)]! -= 1;
+      }
+      open = p;
+      openAt = at;
     }
+    if (open >= 0) diff[open]![firstAtOrAfter(openAt)]! += 1;
   }
-  for (const p of SERIES_PHASES) {
+  SERIES_PHASES.forEach((p, k) => {
     let n = 0;
-    for (let i = 0; i < SERIES_BINS; i += 1) phases[p][i] = n += diff[p][i]!;
-  }
+    for (let i = 0; i < SERIES_BINS; i += 1) phases[p][i] = n += diff[k]![i]!;
+  });
 
   const spans = (list: readonly Interval[]) => spansOf(list, (iv) => iv.start, (iv) => iv.end);
   const byHost = new Map<string, { tm: Interval[]; vmm: Interval[]; busy: number }>();
