@@ -29,7 +29,7 @@ function gatherApi(view: RunView): Finding[] {
     list.push({ pool, ms: t });
   };
   for (const c of view.api) add(c.method, c.pool, c.answer - c.send);
-  const vms = view.answered().sort((a, b) => a.sent - b.sent);
+  const vms = [...view.answered()].sort((a, b) => a.sent - b.sent);
   let latestAnswer = Number.NEGATIVE_INFINITY;
   const answeredBefore = [...vms].map((v) => v.answered).sort((a, b) => a - b);
   let k = 0;

@@ -37,7 +37,8 @@ export const dispatchThrottle: Detector = {
 
 interface Wave {
   t: number;
-  vms: Array<{ host: string }>;
+  /** the host of each VM of the wave */
+  hosts: string[];
   /** VMs PENDING at the wave's start (the wave's own included) */
   waiting: number;
 }
@@ -48,7 +49,7 @@ function gatherThrottle(view: RunView): Finding[] {
   if (pinned(poolQueue(view, 'TM'))) return [];
   const waves = wavesOf(view);
   if (waves.length < 2) return [];
-  const throttled = waves.filter((w) => w.waiting > w.vms.length);
+  const throttled = waves.filter((w) => w.waiting > w.hosts.length);
   const pendingProlog = vms.map((v) => v.prolog - v.answered);
   const medianWait = median(pendingProlog);
   const gaps = waves.slice(1).map((w, i) => w.t - waves[i]!.t);
@@ -61,20 +62,20 @@ function gatherThrottle(view: RunView): Finding[] {
 
   if (throttled.length >= 3 && medianWait >= 2 * cycle) {
     const perHostMax = maxOf(throttled, maxPerHost);
-    const hosts = new Set(throttled.flatMap((w) => w.vms.map((v) => v.host)));
-    const waitedMax = maxOf(throttled, (w) => w.waiting - w.vms.length);
+    const hosts = new Set(throttled.flatMap((w) => w.hosts));
+    const waitedMax = maxOf(throttled, (w) => w.waiting - w.hosts.length);
     // per host, not per cycle: the waves reach every host that takes VMs, one VM each
-    if (perHostMax === 1 && hosts.size >= 2 && median(throttled.map((w) => w.vms.length)) >= perHostTotals.size) {
+    if (perHostMax === 1 && hosts.size >= 2 && median(throttled.map((w) => w.hosts.length)) >= perHostTotals.size) {
       return [
         throttleFinding(
           'sched-ignores-max-host',
           `the scheduler dispatched at most 1 VM per host per cycle: ${throttled.length} cycles ${sec(cycle)} apart, each starting ` +
-            `${median(throttled.map((w) => w.vms.length))} prologs on as many hosts while up to ${waitedMax} more VMs waited, and every one of ` +
+            `${median(throttled.map((w) => w.hosts.length))} prologs on as many hosts while up to ${waitedMax} more VMs waited, and every one of ` +
             `the ${hosts.size} hosts took ${roomy} or more VMs in the end, so they had room (sched-ignores-max-host, or MAX_HOST = 1); ${steps}`,
         ),
       ];
     }
-    const sizes = throttled.map((w) => w.vms.length);
+    const sizes = throttled.map((w) => w.hosts.length);
     const mode = modeOf(sizes);
     if (mode.count >= 0.8 * sizes.length) {
       return [
@@ -104,17 +105,14 @@ function wavesOf(view: RunView): Wave[] {
     .answered()
     .filter((v) => !Number.isNaN(v.prolog) && v.host !== undefined)
     .sort((a, b) => a.prolog - b.prolog);
-  const answeredAt = view
-    .answered()
-    .map((v) => v.answered)
-    .sort((a, b) => a - b);
+  const answeredAt = Float64Array.from(view.answered(), (v) => v.answered).sort();
   const waves: Wave[] = [];
   let dispatched = 0;
   let answered = 0;
   // A prolog that starts as another ends, with the TM at its peak, was queued behind the TM's
   // pool, not dispatched by a new cycle: a single TM thread takes a cycle's VMs back to back.
   const tmPeak = poolQueue(view, 'TM').cap;
-  const ends = vms.map((v) => (Number.isNaN(v.prologEnd) ? Number.POSITIVE_INFINITY : v.prologEnd)).sort((a, b) => a - b);
+  const ends = Float64Array.from(vms, (v) => (Number.isNaN(v.prologEnd) ? Number.POSITIVE_INFINITY : v.prologEnd)).sort();
   let ended = 0;
   let last = Number.NEGATIVE_INFINITY;
   for (const v of vms) {
@@ -122,9 +120,9 @@ function wavesOf(view: RunView): Wave[] {
     const queued = dispatched - ended >= tmPeak;
     if (waves.length === 0 || (v.prolog - last >= WAVE_GAP_MS && !queued)) {
       while (answered < answeredAt.length && answeredAt[answered]! <= v.prolog) answered += 1;
-      waves.push({ t: v.prolog, vms: [], waiting: answered - dispatched });
+      waves.push({ t: v.prolog, hosts: [], waiting: answered - dispatched });
     }
-    waves.at(-1)!.vms.push({ host: v.host! });
+    waves.at(-1)!.hosts.push(v.host!);
     dispatched += 1;
     last = v.prolog;
   }
@@ -133,7 +131,7 @@ function wavesOf(view: RunView): Wave[] {
 
 function maxPerHost(w: Wave): number {
   const n = new Map<string, number>();
-  for (const v of w.vms) n.set(v.host, (n.get(v.host) ?? 0) + 1);
+  for (const host of w.hosts) n.set(host, (n.get(host) ?? 0) + 1);
   return maxOf(n.values());
 }
 

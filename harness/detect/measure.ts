@@ -34,12 +34,15 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
 }
 
 function ranks(v: readonly number[]): number[] {
-  const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
+  // positions sorted by value; a tie's members share one rank, so their order does not matter
+  const order = new Uint32Array(v.length);
+  for (let i = 0; i < v.length; i += 1) order[i] = i;
+  order.sort((a, b) => v[a]! - v[b]!);
   const out = new Array<number>(v.length);
   for (let i = 0; i < order.length; ) {
     let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j += 1;
-    for (let k = i; k <= j; k += 1) out[order[k]![1]] = (i + j) / 2 + 1;
+    while (j + 1 < order.length && v[order[j + 1]!] === v[order[i]!]) j += 1;
+    for (let k = i; k <= j; k += 1) out[order[k]!] = (i + j) / 2 + 1;
     i = j + 1;
   }
   return out;
@@ -110,8 +113,8 @@ export function queueTimeline(inFlight: Spans, waiting: Spans, end: number): Tim
   // is a few typed-array sorts rather than one sort of 400,000 small arrays by a comparator.
   const [flightStarts, flightEnds] = edges(inFlight, end);
   const [waitStarts, waitEnds] = edges(waiting, end);
-  // every edge but the last starts at most one segment
-  const most = Math.max(0, 2 * (flightStarts.length + waitStarts.length) - 1);
+  // every edge but the last starts at most one segment (each list ends with an Infinity of its own)
+  const most = Math.max(0, 2 * (flightStarts.length + waitStarts.length - 2) - 1);
   const out = { length: 0, from: new Float64Array(most), to: new Float64Array(most), inFlight: new Int32Array(most), waiting: new Int32Array(most) };
   let a = 0;
   let b = 0;
@@ -120,10 +123,10 @@ export function queueTimeline(inFlight: Spans, waiting: Spans, end: number): Tim
   let f = 0;
   let w = 0;
   let n = 0;
-  let last = Math.min(flightStarts[0] ?? Infinity, waitStarts[0] ?? Infinity);
+  let last = Math.min(flightStarts[0]!, waitStarts[0]!);
   if (last === Infinity) return out;
   for (;;) {
-    const t = Math.min(flightStarts[a] ?? Infinity, flightEnds[b] ?? Infinity, waitStarts[c] ?? Infinity, waitEnds[d] ?? Infinity);
+    const t = Math.min(flightStarts[a]!, flightEnds[b]!, waitStarts[c]!, waitEnds[d]!);
     if (t === Infinity) break;
     if (t > last) {
       out.from[n] = last;
@@ -143,11 +146,14 @@ export function queueTimeline(inFlight: Spans, waiting: Spans, end: number): Tim
   return out;
 }
 
-/** The spans' starts and ends, each sorted; a span without an end runs to `end`, an empty one is left out. */
+/**
+ * The spans' starts and ends, each sorted and closed by Infinity (the merge reads no further); a
+ * span without an end runs to `end`, an empty one is left out.
+ */
 function edges(spans: Spans, end: number): [Float64Array, Float64Array] {
   const count = spans.starts.length;
-  const starts = new Float64Array(count);
-  const ends = new Float64Array(count);
+  const starts = new Float64Array(count + 1);
+  const ends = new Float64Array(count + 1);
   let n = 0;
   for (let i = 0; i < count; i += 1) {
     const a = spans.starts[i]!;
@@ -158,7 +164,11 @@ function edges(spans: Spans, end: number): [Float64Array, Float64Array] {
     ends[n] = b;
     n += 1;
   }
-  return [starts.subarray(0, n).sort(), ends.subarray(0, n).sort()];
+  starts.subarray(0, n).sort();
+  ends.subarray(0, n).sort();
+  starts[n] = Number.POSITIVE_INFINITY;
+  ends[n] = Number.POSITIVE_INFINITY;
+  return [starts, ends];
 }
 
 /** Emulated ms as seconds to 0.1, the way every figure a user sees is written. */

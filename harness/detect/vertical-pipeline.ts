@@ -50,8 +50,10 @@ export const verticalPipeline: Detector = {
 
 /** Gaps between consecutive arrivals at a driver, ms, in time order. */
 function arrivalGaps(actions: readonly Interval[]): number[] {
-  const starts = actions.map((a) => a.start).sort((a, b) => a - b);
-  return starts.slice(1).map((t, i) => t - starts[i]!);
+  const starts = Float64Array.from(actions, (a) => a.start).sort();
+  const gaps: number[] = [];
+  for (let i = 1; i < starts.length; i += 1) gaps.push(starts[i]! - starts[i - 1]!);
+  return gaps;
 }
 
 function handedOnOneByOne(q: PoolQueue, gaps: readonly number[]): boolean {

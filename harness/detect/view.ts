@@ -84,6 +84,7 @@ export class RunView {
   private readonly submits: Array<{ submit: number; sent: number }> = [];
   private readonly apiOpen = new Map<string, number[]>();
   private answeredCount = 0;
+  private answeredList: VmView[] | undefined;
 
   observe(e: TraceEvent): void {
     if (e.t > this.end) this.end = e.t;
@@ -145,9 +146,9 @@ export class RunView {
     return vmId === undefined ? undefined : this.byId.get(vmId);
   }
 
-  /** VMs that were answered, in burst order. */
-  answered(): VmView[] {
-    return this.vms.filter((v) => v !== undefined);
+  /** VMs that were answered, in burst order; one list shared by every detector until the next answer. */
+  answered(): readonly VmView[] {
+    return (this.answeredList ??= this.vms.filter((v) => v !== undefined));
   }
 
   private answer(index: number, vmId: number, t: number): void {
@@ -171,6 +172,7 @@ export class RunView {
     this.vms[index] = vm;
     this.byId.set(vmId, vm);
     this.answeredCount += 1;
+    this.answeredList = undefined;
     // driver events can come before the client learns the id (a multicall answers at the end)
     const early = this.early.get(vmId);
     if (early) {

@@ -28,15 +28,20 @@ function gatherDegradation(view: RunView): Finding[] {
     { what: 'DEPLOYs', stage: 'BOOT-RUNNING', time: (v) => v.running - v.deploy },
   ];
   for (const k of kinds) {
-    const timed = vms.map((v) => ({ index: v.index, t: k.time(v) })).filter((x) => Number.isFinite(x.t));
-    if (timed.length < 20) continue;
-    const fifth = Math.floor(timed.length / 5);
-    const early = median(timed.slice(0, fifth).map((x) => x.t));
-    const late = median(timed.slice(-fifth).map((x) => x.t));
-    const rho = spearman(
-      timed.map((x) => x.index),
-      timed.map((x) => x.t),
-    );
+    // burst positions and times of the VMs that have one, side by side
+    const indices: number[] = [];
+    const times: number[] = [];
+    for (const v of vms) {
+      const t = k.time(v);
+      if (!Number.isFinite(t)) continue;
+      indices.push(v.index);
+      times.push(t);
+    }
+    if (times.length < 20) continue;
+    const fifth = Math.floor(times.length / 5);
+    const early = median(times.slice(0, fifth));
+    const late = median(times.slice(-fifth));
+    const rho = spearman(indices, times);
     if (late < 2 * early || late - early < 1000 || !(rho >= 0.5)) continue;
     out.push({
       detector: 'within-run-degradation',
@@ -45,7 +50,7 @@ function gatherDegradation(view: RunView): Finding[] {
       hosts: [],
       evidence:
         `${k.what} of the last fifth of the burst took a median ${sec(late)} against ${sec(early)} for the first fifth ` +
-        `(rank correlation ${rho.toFixed(2)} with the position, ${timed.length} VMs): the ${k.stage} action itself slowed as the run went`,
+        `(rank correlation ${rho.toFixed(2)} with the position, ${times.length} VMs): the ${k.stage} action itself slowed as the run went`,
     });
   }
   return out;
