@@ -62,17 +62,44 @@ export interface StoreRead {
   mb: number;
 }
 
+/**
+ * Built as the run goes, held until it ends: so everything per VM and per action is kept in
+ * columns (number arrays hold their doubles unboxed; an object's number field is a heap number
+ * of its own, which made about 800 bytes per VM at 100,000 VMs). The detectors read VmView and
+ * Interval objects, made once at the end, when they first ask (`answered()`, `intervals`).
+ */
 export class RunView {
-  /** by position in the burst; holes are requests never answered */
-  readonly vms: VmView[] = [];
-  readonly intervals: Record<ActionKind, Interval[]> = { tm: [], vmm: [], ssh: [], im: [], boot: [] };
   readonly api: ApiCall[] = [];
   readonly storeReads: StoreRead[] = [];
   /** hosts seen in any event, in order of appearance */
   readonly hosts = new Set<string>();
   /** the latest event time */
   end = 0;
-  private readonly byId = new Map<number, VmView>();
+  /** each request by its position in the burst: its submit and send, then its VM once answered */
+  private readonly submitAt: number[] = [];
+  private readonly sentAt: number[] = [];
+  /** the VM's id; -1 (or a hole): not answered */
+  private readonly vmIdAt: number[] = [];
+  private readonly answeredAt: number[] = [];
+  private readonly hostAt: Array<string | undefined> = [];
+  private readonly times: Record<VmTime, number[]> = {
+    prolog: [],
+    prologEnd: [],
+    deploy: [],
+    running: [],
+    bootStart: [],
+    bootEnd: [],
+    netMsg: [],
+    lost: [],
+  };
+  private readonly indexOfId = new Map<number, number>();
+  private readonly actions: Record<ActionKind, ActionColumns> = {
+    tm: new ActionColumns(),
+    vmm: new ActionColumns(),
+    ssh: new ActionColumns(),
+    im: new ActionColumns(),
+    boot: new ActionColumns(),
+  };
   /** intervals begun and not yet ended, by kind */
   private readonly open: Record<ActionKind, OpenIntervals> = {
     tm: new OpenIntervals(),
@@ -81,21 +108,28 @@ export class RunView {
     im: new OpenIntervals(),
     boot: new OpenIntervals(),
   };
-  private readonly submits: Array<{ submit: number; sent: number }> = [];
   private readonly apiOpen = new Map<string, number[]>();
   private answeredCount = 0;
+  /** driver events for ids the client has not learnt yet */
+  private readonly early = new Map<number, TraceEvent[]>();
+  /** the objects of the last answered() and intervals, until the next event */
   private answeredList: VmView[] | undefined;
+  private intervalLists: Record<ActionKind, Interval[]> | undefined;
 
   observe(e: TraceEvent): void {
+    this.answeredList = undefined;
+    this.intervalLists = undefined;
     if (e.t > this.end) this.end = e.t;
     if (e.host !== undefined) this.hosts.add(e.host);
     switch (e.type) {
       case 'submit':
-        this.submits[e.index!] = { submit: e.t, sent: e.t };
+        if (this.isAnswered(e.index!)) return;
+        this.submitAt[e.index!] = e.t;
+        this.sentAt[e.index!] = e.t;
         return;
       case 'send': {
-        const s = this.submits[e.index!];
-        if (s) s.sent = e.t;
+        const i = e.index!;
+        if (this.submitAt[i] !== undefined && !this.isAnswered(i)) this.sentAt[i] = e.t;
         return;
       }
       case 'answer':
@@ -127,13 +161,13 @@ export class RunView {
         this.finish(e);
         return;
       case 'net-msg': {
-        const vm = this.vm(e.vmId);
-        if (vm && Number.isNaN(vm.netMsg)) vm.netMsg = e.t;
+        const i = this.indexOf(e.vmId);
+        if (i !== undefined && Number.isNaN(this.times.netMsg[i]!)) this.times.netMsg[i] = e.t;
         return;
       }
       case 'lost': {
-        const vm = this.vm(e.vmId);
-        if (vm && Number.isNaN(vm.lost)) vm.lost = e.t;
+        const i = this.indexOf(e.vmId);
+        if (i !== undefined && Number.isNaN(this.times.lost[i]!)) this.times.lost[i] = e.t;
         return;
       }
       default:
@@ -141,99 +175,132 @@ export class RunView {
     }
   }
 
-  /** The VM with this id, once its allocate was answered. */
-  vm(vmId: number | undefined): VmView | undefined {
-    return vmId === undefined ? undefined : this.byId.get(vmId);
+  /** VMs that were answered, in burst order; one list shared by every detector until the next event. */
+  answered(): readonly VmView[] {
+    if (this.answeredList) return this.answeredList;
+    const list: VmView[] = [];
+    const { times } = this;
+    for (let index = 0; index < this.vmIdAt.length; index += 1) {
+      if (!this.isAnswered(index)) continue;
+      list.push({
+        index,
+        vmId: this.vmIdAt[index]!,
+        submit: this.submitAt[index]!,
+        sent: this.sentAt[index]!,
+        answered: this.answeredAt[index]!,
+        host: this.hostAt[index],
+        prolog: times.prolog[index]!,
+        prologEnd: times.prologEnd[index]!,
+        deploy: times.deploy[index]!,
+        running: times.running[index]!,
+        bootStart: times.bootStart[index]!,
+        bootEnd: times.bootEnd[index]!,
+        netMsg: times.netMsg[index]!,
+        lost: times.lost[index]!,
+      });
+    }
+    return (this.answeredList = list);
   }
 
-  /** VMs that were answered, in burst order; one list shared by every detector until the next answer. */
-  answered(): readonly VmView[] {
-    return (this.answeredList ??= this.vms.filter((v) => v !== undefined));
+  /** Every action as an interval on its host, by kind, in the order they began. */
+  get intervals(): Readonly<Record<ActionKind, readonly Interval[]>> {
+    return (this.intervalLists ??= {
+      tm: this.actions.tm.intervals(),
+      vmm: this.actions.vmm.intervals(),
+      ssh: this.actions.ssh.intervals(),
+      im: this.actions.im.intervals(),
+      boot: this.actions.boot.intervals(),
+    });
+  }
+
+  private isAnswered(index: number): boolean {
+    const id = this.vmIdAt[index];
+    return id !== undefined && id >= 0;
+  }
+
+  /** The VM's position, once its allocate was answered. */
+  private indexOf(vmId: number | undefined): number | undefined {
+    return vmId === undefined ? undefined : this.indexOfId.get(vmId);
   }
 
   private answer(index: number, vmId: number, t: number): void {
-    const s = this.submits[index] ?? { submit: t, sent: t };
-    const vm: VmView = {
-      index,
-      vmId,
-      submit: s.submit,
-      sent: s.sent,
-      answered: t,
-      host: undefined,
-      prolog: Number.NaN,
-      prologEnd: Number.NaN,
-      deploy: Number.NaN,
-      running: Number.NaN,
-      bootStart: Number.NaN,
-      bootEnd: Number.NaN,
-      netMsg: Number.NaN,
-      lost: Number.NaN,
-    };
-    this.vms[index] = vm;
-    this.byId.set(vmId, vm);
+    if (this.submitAt[index] === undefined) {
+      this.submitAt[index] = t;
+      this.sentAt[index] = t;
+    }
+    // positions are answered in any order: fill the columns up to this one
+    for (let i = this.vmIdAt.length; i <= index; i += 1) {
+      this.vmIdAt[i] = -1;
+      this.answeredAt[i] = Number.NaN;
+      this.hostAt[i] = undefined;
+      for (const time of VM_TIMES) this.times[time][i] = Number.NaN;
+    }
+    const previous = this.vmIdAt[index]!;
+    if (previous >= 0) this.indexOfId.delete(previous);
+    this.vmIdAt[index] = vmId;
+    this.answeredAt[index] = t;
+    this.hostAt[index] = undefined;
+    for (const time of VM_TIMES) this.times[time][index] = Number.NaN;
+    this.indexOfId.set(vmId, index);
     this.answeredCount += 1;
-    this.answeredList = undefined;
     // driver events can come before the client learns the id (a multicall answers at the end)
     const early = this.early.get(vmId);
     if (early) {
       this.early.delete(vmId);
-      for (const e of early) this.applyToVm(vm, e);
+      for (const e of early) this.applyToVm(index, e);
     }
   }
 
-  private readonly early = new Map<number, TraceEvent[]>();
-
   private begin(e: TraceEvent): void {
     const kind = kindOf(e.type);
-    const host = e.host ?? this.vm(e.vmId)?.host ?? '?';
-    const iv: Interval = { host, vmId: e.vmId ?? -1, action: e.action ?? kind, start: e.t, end: Number.POSITIVE_INFINITY, ok: false };
-    this.intervals[kind].push(iv);
-    this.open[kind].add(e, iv);
+    const vm = this.indexOf(e.vmId);
+    const host = e.host ?? (vm === undefined ? undefined : this.hostAt[vm]) ?? '?';
+    const i = this.actions[kind].begin(host, e.vmId ?? -1, e.action ?? kind, e.t);
+    this.open[kind].add(e, i);
     this.toVm(e);
   }
 
   private finish(e: TraceEvent): void {
     const kind = kindOf(e.type);
-    const iv = this.open[kind].take(e, e.action ?? kind);
-    if (iv) {
-      iv.end = e.t;
-      iv.ok = e.result !== 'FAILURE';
-    }
+    const columns = this.actions[kind];
+    const i = this.open[kind].take(e, e.action ?? kind, columns);
+    if (i !== undefined) columns.finish(i, e.t, e.result !== 'FAILURE');
     this.toVm(e);
   }
 
   private toVm(e: TraceEvent): void {
     if (e.vmId === undefined || e.type === 'ssh.start' || e.type === 'ssh.end') return;
-    const vm = this.byId.get(e.vmId);
-    if (vm) this.applyToVm(vm, e);
+    const i = this.indexOfId.get(e.vmId);
+    if (i !== undefined) this.applyToVm(i, e);
     else this.push(this.early, e.vmId, e);
   }
 
-  private applyToVm(vm: VmView, e: TraceEvent): void {
-    if (e.host !== undefined) vm.host = e.host;
-    const running = !Number.isNaN(vm.running);
+  private applyToVm(i: number, e: TraceEvent): void {
+    if (e.host !== undefined) this.hostAt[i] = e.host;
+    const { times } = this;
+    const running = !Number.isNaN(times.running[i]!);
     switch (e.type) {
       case 'tm.start':
         if (e.action === 'prolog' && !running) {
-          vm.prolog = e.t;
-          vm.prologEnd = Number.NaN;
-          vm.deploy = Number.NaN;
+          times.prolog[i] = e.t;
+          times.prologEnd[i] = Number.NaN;
+          times.deploy[i] = Number.NaN;
         }
         return;
       case 'tm.end':
-        if (e.action === 'prolog' && !running) vm.prologEnd = e.t;
+        if (e.action === 'prolog' && !running) times.prologEnd[i] = e.t;
         return;
       case 'vmm.start':
-        if (e.action === 'DEPLOY' && !running) vm.deploy = e.t;
+        if (e.action === 'DEPLOY' && !running) times.deploy[i] = e.t;
         return;
       case 'vmm.end':
-        if (e.action === 'DEPLOY' && e.result !== 'FAILURE' && !running) vm.running = e.t;
+        if (e.action === 'DEPLOY' && e.result !== 'FAILURE' && !running) times.running[i] = e.t;
         return;
       case 'boot':
-        vm.bootStart = e.t;
+        times.bootStart[i] = e.t;
         return;
       case 'boot.end':
-        vm.bootEnd = e.t;
+        times.bootEnd[i] = e.t;
         return;
       default:
         return;
@@ -244,6 +311,43 @@ export class RunView {
     const list = map.get(k);
     if (list) list.push(v);
     else map.set(k, [v]);
+  }
+}
+
+/** A VM's boundaries that driver and farm events set, each a column of the view. */
+const VM_TIMES = ['prolog', 'prologEnd', 'deploy', 'running', 'bootStart', 'bootEnd', 'netMsg', 'lost'] as const;
+type VmTime = (typeof VM_TIMES)[number];
+
+/** The actions of one kind, in columns, in the order they began. */
+class ActionColumns {
+  private readonly host: string[] = [];
+  private readonly vmId: number[] = [];
+  readonly action: string[] = [];
+  private readonly start: number[] = [];
+  private readonly end: number[] = [];
+  private readonly ok: boolean[] = [];
+
+  begin(host: string, vmId: number, action: string, t: number): number {
+    this.host.push(host);
+    this.vmId.push(vmId);
+    this.action.push(action);
+    this.start.push(t);
+    this.end.push(Number.POSITIVE_INFINITY);
+    this.ok.push(false);
+    return this.start.length - 1;
+  }
+
+  finish(i: number, t: number, ok: boolean): void {
+    this.end[i] = t;
+    this.ok[i] = ok;
+  }
+
+  intervals(): Interval[] {
+    const out = new Array<Interval>(this.start.length);
+    for (let i = 0; i < out.length; i += 1) {
+      out[i] = { host: this.host[i]!, vmId: this.vmId[i]!, action: this.action[i]!, start: this.start[i]!, end: this.end[i]!, ok: this.ok[i]! };
+    }
+    return out;
   }
 }
 
@@ -270,39 +374,39 @@ function kindOf(type: TraceEvent['type']): ActionKind {
  * than by a string made per event, and a key leaves when its last interval ends.
  */
 class OpenIntervals {
-  private readonly byVm = new Map<number, Interval | Interval[]>();
-  private readonly byHost = new Map<string, Interval | Interval[]>();
+  private readonly byVm = new Map<number, number | number[]>();
+  private readonly byHost = new Map<string, number | number[]>();
 
-  add(e: TraceEvent, iv: Interval): void {
-    if (e.vmId === undefined) put(this.byHost, e.host ?? '', iv);
-    else put(this.byVm, e.vmId, iv);
+  add(e: TraceEvent, i: number): void {
+    if (e.vmId === undefined) put(this.byHost, e.host ?? '', i);
+    else put(this.byVm, e.vmId, i);
   }
 
   /** The oldest open interval of `action` for the event's VM (or host), taken out. */
-  take(e: TraceEvent, action: string): Interval | undefined {
-    return e.vmId === undefined ? take(this.byHost, e.host ?? '', action) : take(this.byVm, e.vmId, action);
+  take(e: TraceEvent, action: string, columns: ActionColumns): number | undefined {
+    return e.vmId === undefined ? take(this.byHost, e.host ?? '', action, columns) : take(this.byVm, e.vmId, action, columns);
   }
 }
 
-function put<K>(map: Map<K, Interval | Interval[]>, k: K, iv: Interval): void {
+function put<K>(map: Map<K, number | number[]>, k: K, i: number): void {
   const known = map.get(k);
-  if (known === undefined) map.set(k, iv);
-  else if (Array.isArray(known)) known.push(iv);
-  else map.set(k, [known, iv]);
+  if (known === undefined) map.set(k, i);
+  else if (Array.isArray(known)) known.push(i);
+  else map.set(k, [known, i]);
 }
 
-function take<K>(map: Map<K, Interval | Interval[]>, k: K, action: string): Interval | undefined {
+function take<K>(map: Map<K, number | number[]>, k: K, action: string, columns: ActionColumns): number | undefined {
   const known = map.get(k);
   if (known === undefined) return undefined;
   if (!Array.isArray(known)) {
-    if (known.action !== action) return undefined;
+    if (columns.action[known] !== action) return undefined;
     map.delete(k);
     return known;
   }
-  const i = known.findIndex((iv) => iv.action === action);
-  if (i < 0) return undefined;
-  const iv = known[i]!;
-  known.splice(i, 1);
+  const at = known.findIndex((i) => columns.action[i] === action);
+  if (at < 0) return undefined;
+  const i = known[at]!;
+  known.splice(at, 1);
   if (known.length === 0) map.delete(k);
-  return iv;
+  return i;
 }
