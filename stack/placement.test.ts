@@ -171,6 +171,9 @@ describe('CyclePlan.bestFit', () => {
     usedMemKiB: fc.integer({ min: 0, max: 2 * 1024 * 1024 }),
   });
   const vmArb = fc.record({ cpu: fc.constantFrom(0.25, 0.5, 1, 2, 0.1), memoryMiB: fc.constantFrom(64, 256, 512, 1024, 1500) });
+  /** The drawn hosts as the scheduler reads them, their ids their positions. */
+  const hostsOf = (specs: ReadonlyArray<{ maxCpu: number; maxMemKiB: number; runningVms: number; usedCpu: number; usedMemKiB: number }>) =>
+    specs.map((h, id) => ({ id, maxCpu: h.maxCpu, maxMemKiB: h.maxMemKiB, cpuUsage: h.usedCpu, memUsageKiB: h.usedMemKiB, runningVms: h.runningVms }));
 
   it('places every VM where sorting all hosts before it would, and gives the same SCHED_MESSAGE when none takes it', () => {
     fc.assert(
@@ -183,14 +186,7 @@ describe('CyclePlan.bestFit', () => {
         fc.constantFrom(0, 0.1),
         fc.array(fc.tuple(fc.nat(40), fc.nat(12)), { maxLength: 10 }),
         (hostSpecs, vmSpecs, policy, maxHost, rerank, hypervisorMem, refused) => {
-          const hosts = hostSpecs.map((h, id) => ({
-            id,
-            maxCpu: h.maxCpu,
-            maxMemKiB: h.maxMemKiB,
-            cpuUsage: h.usedCpu,
-            memUsageKiB: h.usedMemKiB,
-            runningVms: h.runningVms,
-          }));
+          const hosts = hostsOf(hostSpecs);
           const vms = vmSpecs.map((v, id) => ({ id, ...v }));
           const refusedDeploys = new Set(refused.map(([vm, host]) => `${vm}/${host}`));
           const deployRefused = (vmId: number, hostId: number) => refusedDeploys.has(`${vmId}/${hostId}`);
@@ -212,14 +208,7 @@ describe('CyclePlan.bestFit', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.boolean(),
         (hostSpecs, inFirst, vmSpecs, policy, maxHost, rerank) => {
-          const hosts = hostSpecs.map((h, id) => ({
-            id,
-            maxCpu: h.maxCpu,
-            maxMemKiB: h.maxMemKiB,
-            cpuUsage: h.usedCpu,
-            memUsageKiB: h.usedMemKiB,
-            runningVms: h.runningVms,
-          }));
+          const hosts = hostsOf(hostSpecs);
           const vms = vmSpecs.map((v, id) => ({ id, ...v }));
           const options = { policy, maxHost, rerank, hypervisorMem: 0.1 };
           const never = () => false;
