@@ -122,9 +122,8 @@ export class ShortBodies {
 
   /** The VM's short body, as renderVmPool(..., 'short') writes it for the VM's document. */
   of(vm: VmRecord): string {
-    const parts: string[] = [];
-    this.write(vm, parts);
-    return parts.join('');
+    const f = this.fragment(vm);
+    return f.head + f.templateXml + f.middle + f.tail;
   }
 
   /**
@@ -143,12 +142,6 @@ export class ShortBodies {
     const xml = parts.join('');
     this.lastPool = { fragments, xml };
     return xml;
-  }
-
-  /** Appends the parts of the VM's short body to `parts`, for a pool answer joined once. */
-  write(vm: VmRecord, parts: string[]): void {
-    const fragment = this.fragment(vm);
-    parts.push(fragment.head, fragment.templateXml, fragment.middle, fragment.tail);
   }
 
   /** The VM's body as it is now: the cached one while it shows what the VM shows. */
