@@ -7,11 +7,11 @@
  * the last VM was PENDING 10 s after the first. A method without a `serialMs` entry never waits
  * here; 4.4 and optimized have none (their profiles' allocate time already stands for it).
  */
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { Clock } from '../sim/clock.js';
+import { limit, type Limit } from '../sim/limit.js';
 
 export class DatabaseWriter {
-  private readonly writer: LimitFunction = pLimit(1);
+  private readonly writer: Limit = limit(1);
 
   constructor(
     private readonly clock: Clock,

@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import { limit as concurrencyLimit } from '../../sim/limit.js';
 import { UserError } from '../errors.js';
 import { markIntended, sendAllocate } from './allocate.js';
 import type { LoadMode } from './types.js';
@@ -22,7 +22,7 @@ export const parallel: LoadMode = {
       await Promise.all(submissions.map((s) => sendAllocate(ctx, s)));
       return;
     }
-    const limit = pLimit(concurrency);
+    const limit = concurrencyLimit(concurrency);
     await Promise.all(submissions.map((s) => limit(() => (ctx.signal?.aborted ? undefined : sendAllocate(ctx, s)))));
   },
 };
