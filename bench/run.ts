@@ -12,13 +12,14 @@
  * when the lockfiles agree, `npm ci` otherwise), built, and every measurement runs for both
  * builds alternately, this one then REF, so that both see the same neighbours on a shared
  * machine: the ratio (this / REF) is the figure to read, not either side alone. The worktree is
- * removed at the end. CPU time is the process's own (user + system), steadier than wall time;
+ * removed at the end. A REF too old to read one of this commit's scenario files runs its own
+ * file of that name, and a note under the table says so. CPU time is the process's own (user + system), steadier than wall time;
  * "run()" is result.json's environment.wallMs, run() alone in wall time.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Result } from '../harness/result.js';
 
@@ -75,6 +76,8 @@ if (values.compare !== undefined) builds.push(prepareRef(values.compare));
 
 console.log(`node ${process.version}, ${process.platform}/${process.arch}; builds: ${builds.map((b) => b.label).join(' vs ')}`);
 
+/** whole runs whose REF build ran its own scenario file, said under the table */
+const ownScenario = new Set<string>();
 /** figure -> values per build label, one per round */
 const figures = new Map<string, Map<string, number[]>>();
 const units = new Map<string, string>();
@@ -114,6 +117,16 @@ function wholeRun(build: Build, file: string | undefined, name: string): { cpuS:
     ['--max-semi-space-size=64', ...(NODE_FLAGS[name] ?? []), '--require', probe, join(build.root, 'dist/cli/stampede.js'), 'run', ...(file ? [file] : []), '--out', out],
     { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, STAMPEDE_BENCH_PROBE: probeFile } },
   );
+  if (child.status === 2 && file !== undefined && build.root !== root) {
+    // An older commit may not read a scenario written since (a field it did not have): it runs
+    // the file of the same name it had, which is what that commit measured as this bench.
+    const own = join(build.root, relative(root, file));
+    if (own !== file && existsSync(own) && readFileSync(own, 'utf8') !== readFileSync(file, 'utf8')) {
+      ownScenario.add(`${name} (${build.label} could not read this commit's ${relative(root, file)}: it ran its own)`);
+      rmSync(out, { recursive: true, force: true });
+      return wholeRun(build, own, name);
+    }
+  }
   if (child.status !== 0 && child.status !== 1) fail(`${name} (${build.label}): stampede exited ${child.status}\n${child.stderr}`);
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as Result;
   const used = JSON.parse(readFileSync(probeFile, 'utf8')) as { cpuMs: number; maxRssKiB: number; gcMs: number };
@@ -205,6 +218,7 @@ function printTable(): void {
     const ratio = labels.length > 1 ? [(a !== undefined && b !== undefined && a > 0 && b > 0 ? (a / b).toFixed(2) : '-').padStart(7)] : [];
     console.log([figure.padEnd(width), ...cells, ...ratio].join(' '));
   }
+  for (const line of ownScenario) console.log(`note: ${line}`);
 }
 
 function format(x: number): string {
