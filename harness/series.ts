@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { NO_SPANS, queueTimeline, spansOf, type Timeline as QueueTimeline } from './detect/measure.js';
+import { intervalSpans, NO_SPANS, queueTimeline, type Timeline as QueueTimeline } from './detect/measure.js';
 import { RunView, type Interval, type VmView } from './detect/view.js';
 import { UserError } from './errors.js';
 import type { TraceEvent } from './trace-event.js';
@@ -173,7 +173,6 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
     for (let i = 0; i < SERIES_BINS; i += 1) phases[p][i] = n += diff[k]![i]!;
   });
 
-  const spans = (list: readonly Interval[]) => spansOf(list, (iv) => iv.start, (iv) => iv.end);
   const byHost = new Map<string, { tm: Interval[]; vmm: Interval[]; busy: number }>();
   for (const kind of ['tm', 'vmm'] as const) {
     for (const iv of view.intervals[kind]) {
@@ -186,8 +185,8 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
   const ranked = [...byHost.entries()].sort((a, b) => b[1].busy - a[1].busy || (a[0] < b[0] ? -1 : 1));
   const busiest = ranked.slice(0, BUSIEST_HOSTS).map(([host, h]) => ({
     host,
-    tm: peaks(queueTimeline(spans(h.tm), NO_SPANS, end), bins),
-    vmm: peaks(queueTimeline(spans(h.vmm), NO_SPANS, end), bins),
+    tm: peaks(queueTimeline(intervalSpans(h.tm), NO_SPANS, end), bins),
+    vmm: peaks(queueTimeline(intervalSpans(h.vmm), NO_SPANS, end), bins),
   }));
   const heatHosts = ranked.slice(0, HEAT_HOSTS).map(([host]) => host).sort(byName);
   const heatBins = { start, stepMs: (end - start) / HEAT_BINS, count: HEAT_BINS, end };
@@ -196,7 +195,7 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
     hosts: heatHosts,
     inFlight: heatHosts.map((host) => {
       const h = byHost.get(host)!;
-      return peaks(queueTimeline(spans([...h.tm, ...h.vmm]), NO_SPANS, end), heatBins);
+      return peaks(queueTimeline(intervalSpans([...h.tm, ...h.vmm]), NO_SPANS, end), heatBins);
     }),
     of: view.hosts.size,
   };
@@ -204,8 +203,8 @@ function timeline(view: RunView, vms: readonly VmView[], endMs: number): Timelin
     startMs: start,
     stepMs,
     phases,
-    tm: peaks(queueTimeline(spans(view.intervals.tm), NO_SPANS, end), bins),
-    vmm: peaks(queueTimeline(spans(view.intervals.vmm), NO_SPANS, end), bins),
+    tm: peaks(queueTimeline(intervalSpans(view.intervals.tm), NO_SPANS, end), bins),
+    vmm: peaks(queueTimeline(intervalSpans(view.intervals.vmm), NO_SPANS, end), bins),
     busiest,
     heat,
   };

@@ -1,5 +1,5 @@
 import type { Finding } from '../result.js';
-import { median, NO_SPANS, peak, queueTimeline, sec, SpanList, spansOf, type Timeline } from './measure.js';
+import { intervalSpans, median, NO_SPANS, peak, queueTimeline, sec, SpanList, type Timeline } from './measure.js';
 import type { Detector } from './types.js';
 import type { Interval, RunView } from './view.js';
 
@@ -29,7 +29,7 @@ function gatherHeadOfLine(view: RunView): Finding[] {
   if (byHost.size < 2) return [];
   const dur = (i: Interval): number => (Number.isFinite(i.end) ? i.end : view.end) - i.start;
   const medians = new Map([...byHost].map(([h, list]) => [h, median(list.map(dur))] as const));
-  const farm = queueTimeline(spansOf(deploys, start, end), NO_SPANS, view.end);
+  const farm = queueTimeline(intervalSpans(deploys), NO_SPANS, view.end);
   const cap = peak(farm);
   const findings: Finding[] = [];
   // the farm's usual deploy: the median of the other hosts' medians; on a large farm, of all
@@ -45,7 +45,7 @@ function gatherHeadOfLine(view: RunView): Finding[] {
     for (const v of view.answered()) {
       if (v.host !== undefined && v.host !== host && !Number.isNaN(v.prologEnd)) waiting.push(v.prologEnd, Number.isNaN(v.deploy) ? Number.POSITIVE_INFINITY : v.deploy);
     }
-    const mine = queueTimeline(spansOf(list, start, end), waiting, view.end);
+    const mine = queueTimeline(intervalSpans(list), waiting, view.end);
     let blockedMs = 0;
     let held = 0;
     let waited = 0;
@@ -85,6 +85,3 @@ function farmAt(farm: Timeline, t: number, cap: number): boolean {
   }
   return false;
 }
-
-const start = (i: Interval): number => i.start;
-const end = (i: Interval): number => i.end;

@@ -71,6 +71,11 @@ export function spansOf<T>(items: readonly T[], start: (item: T) => number, end:
   return { starts, ends };
 }
 
+/** The spans of intervals, actions or anything else with a start and an end. */
+export function intervalSpans(items: ReadonlyArray<{ readonly start: number; readonly end: number }>): Spans {
+  return spansOf(items, (i) => i.start, (i) => i.end);
+}
+
 /** Spans gathered one by one. */
 export class SpanList implements Spans {
   readonly starts: number[] = [];

@@ -1,5 +1,5 @@
 import type { Finding } from '../result.js';
-import { hostList, median, mostWaiting, NO_SPANS, peak, queueTimeline, sec, SpanList, spansOf } from './measure.js';
+import { hostList, intervalSpans, median, mostWaiting, NO_SPANS, peak, queueTimeline, sec, SpanList } from './measure.js';
 import type { Detector } from './types.js';
 import type { RunView } from './view.js';
 
@@ -25,7 +25,7 @@ export const perHostSerialization: Detector = {
 
 function gatherSerialization(view: RunView): Finding[] {
   const deploys = view.intervals.vmm.filter((i) => i.action === 'DEPLOY');
-  const farmPeak = peak(queueTimeline(spansOf(deploys, (d) => d.start, (d) => d.end), NO_SPANS, view.end));
+  const farmPeak = peak(queueTimeline(intervalSpans(deploys), NO_SPANS, view.end));
   if (farmPeak < 2) return [];
   const byHost = new Map<string, { spans: SpanList; durations: number[]; waits: SpanList }>();
   const of = (h: string) => {

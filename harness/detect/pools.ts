@@ -1,5 +1,5 @@
 import type { StageName } from '../stages.js';
-import { peak, queueTimeline, SpanList, spansOf, type Timeline } from './measure.js';
+import { intervalSpans, peak, queueTimeline, SpanList, type Timeline } from './measure.js';
 import type { RunView } from './view.js';
 
 /**
@@ -46,7 +46,7 @@ function computePoolQueue(view: RunView, kind: 'TM' | 'VMM'): PoolQueue {
     waits.push(from, Number.isNaN(to) ? Number.POSITIVE_INFINITY : to);
   }
   const timeline = queueTimeline(
-    spansOf(actions, (a) => a.start, (a) => a.end),
+    intervalSpans(actions),
     waits,
     view.end,
   );

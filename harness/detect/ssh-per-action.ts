@@ -1,6 +1,6 @@
 import type { StageName } from '../stages.js';
 import { minOf } from '../extremes.js';
-import { median, NO_SPANS, plural, queueTimeline, peak, sec, spansOf } from './measure.js';
+import { intervalSpans, median, NO_SPANS, plural, queueTimeline, peak, sec } from './measure.js';
 import type { Detector } from './types.js';
 
 /**
@@ -32,7 +32,7 @@ export const sshPerAction: Detector = {
         const inStage = stage === 'PROLOG-BOOT' ? s.action.startsWith('tm.') : s.action === 'vmm.deploy';
         if (inStage && s.vmId >= 0) perVm.set(s.vmId, (perVm.get(s.vmId) ?? 0) + (s.end - s.start));
       }
-      const atOnce = peak(queueTimeline(spansOf(setUps, (s) => s.start, (s) => s.end), NO_SPANS, view.end));
+      const atOnce = peak(queueTimeline(intervalSpans(setUps), NO_SPANS, view.end));
       return [
         {
           detector: 'ssh-per-action',
