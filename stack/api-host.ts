@@ -78,10 +78,7 @@ export function hostMethods(node: HeadNode): Record<string, MethodDefinition> {
       objects: () => node.hosts.size,
       handle() {
         // each document in its ready parts (vm-fragments.ts), joined once
-        const parts = ['<HOST_POOL>'];
-        for (const host of node.hosts.values()) bodies.write(host, parts);
-        parts.push('</HOST_POOL>');
-        return ok(parts.join(''));
+        return ok(bodies.pool(node.hosts.values()));
       },
     },
   };

@@ -295,8 +295,16 @@ export class HostBodies {
     return parts.join('');
   }
 
-  /** Appends the parts of the host's document to `parts`, for a pool answer joined once. */
-  write(host: HostRecord, parts: string[]): void {
+  /** The HOST_POOL document of `hosts`, their documents' ready parts joined once. */
+  pool(hosts: Iterable<HostRecord>): string {
+    const parts = ['<HOST_POOL>'];
+    for (const host of hosts) this.write(host, parts);
+    parts.push('</HOST_POOL>');
+    return parts.join('');
+  }
+
+  /** Appends the parts of the host's document to `parts`. */
+  private write(host: HostRecord, parts: string[]): void {
     const fragments = this.fragments;
     const known = host.id < fragments.length ? fragments[host.id] : undefined;
     const sameMonitoring = known !== undefined && known.showsMonitoring(host);
