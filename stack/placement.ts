@@ -106,23 +106,19 @@ export class CyclePlan {
     const slots = new Array<Slot>(hosts.length);
     for (let i = 0; i < hosts.length; i += 1) {
       const share = hosts[i]!;
-      const usableMemKiB = share.maxMemKiB * (1 - options.hypervisorMem);
-      const rank = step * share.runningVms;
       let slot = this.byId[share.id];
       if (slot === undefined) {
-        const { id, maxCpu, cpuUsage, memUsageKiB } = share;
-        slot = { id, maxCpu, usableMemKiB, cpuUsage, memUsageKiB, dispatched: 0, rank, heapIndex: -1, plan: this.stamp };
+        slot = { id: share.id, maxCpu: 0, usableMemKiB: 0, cpuUsage: 0, memUsageKiB: 0, dispatched: 0, rank: 0, heapIndex: -1, plan: 0 };
         this.byId[share.id] = slot;
-      } else {
-        slot.maxCpu = share.maxCpu;
-        slot.usableMemKiB = usableMemKiB;
-        slot.cpuUsage = share.cpuUsage;
-        slot.memUsageKiB = share.memUsageKiB;
-        slot.dispatched = 0;
-        slot.rank = rank;
-        slot.heapIndex = -1;
-        slot.plan = this.stamp;
       }
+      slot.maxCpu = share.maxCpu;
+      slot.usableMemKiB = share.maxMemKiB * (1 - options.hypervisorMem);
+      slot.cpuUsage = share.cpuUsage;
+      slot.memUsageKiB = share.memUsageKiB;
+      slot.dispatched = 0;
+      slot.rank = step * share.runningVms;
+      slot.heapIndex = -1;
+      slot.plan = this.stamp;
       slots[i] = slot;
     }
     this.slots = slots;
